@@ -1,0 +1,1 @@
+"""Things that change the world, each in one transaction with its events."""

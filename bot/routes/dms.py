@@ -1,0 +1,5 @@
+"""dms routes."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""health routes."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""twilio routes."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

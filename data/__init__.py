@@ -1,0 +1,1 @@
+"""The delivery-state store: models, migrations, queries, the Redis side, importers, demo data."""

@@ -1,0 +1,1 @@
+"""Conversations as pure decisions: no I/O here."""

@@ -1,0 +1,96 @@
+"""What the NLU made of one message: the typed value that crosses from nlu/ into flows/."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+Audience = Literal["customer", "driver"]
+
+CUSTOMER_INTENTS = frozenset(
+    {
+        "where_is_my_package",
+        "reschedule_delivery",
+        "change_address",
+        "give_delivery_instructions",
+        "refuse_delivery",
+        "report_missing_package",
+        "report_damaged_package",
+        "hold_for_pickup",
+        "request_human",
+        "complain",
+        "opt_out",
+        "help",
+        "inform",
+        "affirm",
+        "deny",
+        "greet",
+        "thank_you",
+        "goodbye",
+        "out_of_scope",
+    }
+)
+DRIVER_INTENTS = frozenset(
+    {
+        "on_schedule",
+        "running_late",
+        "access_issue",
+        "recipient_unavailable",
+        "vehicle_problem",
+        "delivery_completed",
+        "refused_by_recipient",
+        "need_help",
+    }
+)
+FALLBACK_INTENTS = frozenset({"out_of_scope", "nlu_fallback"})
+
+
+@dataclass(frozen=True, slots=True)
+class Entities:
+    """Entities resolved into values the app can use (None when absent)."""
+
+    tracking_number: str | None = None  # normalized: upper case, no spaces or dashes
+    access_code: str | None = None  # as given, without a leading/trailing '#'
+    address: str | None = None  # as written
+    date: date | None = None  # resolved against "now" in the recipient's time zone
+    after: str | None = None  # "HH:MM", window lower bound
+    before: str | None = None  # "HH:MM", window upper bound
+    delay_minutes: int | None = None  # drivers
+    stop: int | None = None  # drivers
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["date"] = self.date.isoformat() if self.date else None
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    text: str
+    intent: str
+    confidence: float
+    language: str = "en"  # "en" or "es"
+    entities: Entities = field(default_factory=Entities)
+    ranking: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.intent in FALLBACK_INTENTS
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "intent": self.intent,
+            "confidence": round(self.confidence, 4),
+            "language": self.language,
+            "entities": self.entities.as_json(),
+        }
+
+
+class NluError(Exception):
+    """Base class for NLU failures."""
+
+
+class NluUnavailable(NluError):
+    """The Rasa server is down, slow (timed out) or has no model loaded. Flows answer politely."""
