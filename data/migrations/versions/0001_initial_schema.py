@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 11:39:34.387771
+Create Date: 2026-11-21 11:40:53.211222
 
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import data.types
+import data.types  # noqa: F401
 
 # revision identifiers, used by Alembic.
 revision: str = "0001"
