@@ -162,6 +162,8 @@ class Delivery(Timestamped, Base):
     )
     status_changed_at: Mapped[datetime | None]
     last_event_at: Mapped[datetime | None]  # occurred_at of the newest applied event
+    # occurred_at of the newest logged event, applied or rejected: an older arrival replays the log
+    events_watermark: Mapped[datetime | None]
     attempt_count: Mapped[int] = mapped_column(Integer, default=0)
     failure_reason: Mapped[str | None] = mapped_column(String(48))  # canonical reason code
     route_id: Mapped[int | None] = mapped_column(ForeignKey("routes.id", ondelete="SET NULL"))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 11:40:53.211222
+Create Date: 2026-11-21 11:43:11.243790
 
 """
 
@@ -171,6 +171,7 @@ def upgrade() -> None:
         ),
         sa.Column("status_changed_at", data.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_event_at", data.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("events_watermark", data.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("attempt_count", sa.Integer(), nullable=False),
         sa.Column("failure_reason", sa.String(length=48), nullable=True),
         sa.Column("route_id", sa.Integer(), nullable=True),
