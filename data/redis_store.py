@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import redis.asyncio as aioredis
+from redis.exceptions import ResponseError
 
 from bot.settings import Settings
 
 EVENT_STREAM = "doorstep:events"
+# Approximate cap on the stream (XADD MAXLEN ~): weeks of a 1,000-a-day operation's events.
+# Trimming drops the oldest entries even if a lagging group has not read them; the outbox
+# table stays the record, so a consumer that falls this far behind re-reads from the database.
+STREAM_MAXLEN = 100_000
 
 
 class LockNotAcquired(Exception):
@@ -22,6 +28,15 @@ class LockNotAcquired(Exception):
 _RELEASE_SCRIPT = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end
 """
+
+
+@dataclass(frozen=True, slots=True)
+class StreamEntry:
+    """One entry read from a stream: its id and its fields (strings)."""
+
+    stream: str
+    id: str
+    fields: dict[str, str]
 
 
 class RedisStore:
@@ -115,3 +130,129 @@ class RedisStore:
 
     async def release(self, name: str, token: str) -> None:
         await self.client.eval(_RELEASE_SCRIPT, 1, self.key("lock", name), token)
+
+    # --- event stream (Redis Streams with consumer groups) --------------------------------------
+    async def publish(
+        self,
+        fields: Mapping[str, str],
+        *,
+        stream: str = EVENT_STREAM,
+        maxlen: int = STREAM_MAXLEN,
+    ) -> str:
+        """Append one entry (XADD, MAXLEN ~); returns its stream id."""
+        return await self.client.xadd(stream, dict(fields), maxlen=maxlen, approximate=True)
+
+    async def publish_many(
+        self,
+        entries: Sequence[Mapping[str, str]],
+        *,
+        stream: str = EVENT_STREAM,
+        maxlen: int = STREAM_MAXLEN,
+    ) -> list[str]:
+        """Append entries in order in one round trip, all or none (MULTI/EXEC); their ids."""
+        if not entries:
+            return []
+        async with self.client.pipeline(transaction=True) as pipe:
+            for fields in entries:
+                pipe.xadd(stream, dict(fields), maxlen=maxlen, approximate=True)
+            return list(await pipe.execute())
+
+    async def ensure_group(
+        self, group: str, *, stream: str = EVENT_STREAM, start_id: str = "0"
+    ) -> bool:
+        """Create the consumer group (and the stream) if missing; True if it was created.
+
+        start_id "0" lets a new group read everything still in the stream; "$" only what
+        arrives after it was created.
+        """
+        try:
+            await self.client.xgroup_create(stream, group, id=start_id, mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" in str(exc):
+                return False
+            raise
+        return True
+
+    async def read_group(
+        self,
+        group: str,
+        consumer: str,
+        *,
+        stream: str = EVENT_STREAM,
+        count: int = 100,
+        block_ms: int | None = None,
+    ) -> list[StreamEntry]:
+        """New entries for `consumer` (XREADGROUP >); each stays pending until acked."""
+        reply = await self.client.xreadgroup(
+            group, consumer, {stream: ">"}, count=count, block=block_ms
+        )
+        return _entries(reply)
+
+    async def ack(self, group: str, *ids: str, stream: str = EVENT_STREAM) -> int:
+        """Mark entries done for the group (XACK); how many were pending."""
+        if not ids:
+            return 0
+        return int(await self.client.xack(stream, group, *ids))
+
+    async def claim_stale(
+        self,
+        group: str,
+        consumer: str,
+        *,
+        min_idle_ms: int,
+        stream: str = EVENT_STREAM,
+        count: int = 100,
+    ) -> list[StreamEntry]:
+        """Take over entries pending longer than `min_idle_ms` (a consumer died: XAUTOCLAIM)."""
+        claimed: list[StreamEntry] = []
+        start = "0-0"
+        while len(claimed) < count:
+            reply = await self.client.xautoclaim(
+                stream,
+                group,
+                consumer,
+                min_idle_time=min_idle_ms,
+                start_id=start,
+                count=count - len(claimed),
+            )
+            start, messages = reply[0], reply[1]
+            claimed.extend(
+                StreamEntry(stream, _text(entry_id), _fields(fields))
+                for entry_id, fields in messages
+                if fields is not None  # trimmed away while pending (Redis 6.2)
+            )
+            if _text(start) == "0-0":
+                break
+        return claimed
+
+    async def pending_count(self, group: str, *, stream: str = EVENT_STREAM) -> int:
+        """Entries delivered to the group's consumers and not yet acked."""
+        summary = await self.client.xpending(stream, group)
+        return int(summary["pending"])
+
+    async def stream_length(self, stream: str = EVENT_STREAM) -> int:
+        return int(await self.client.xlen(stream))
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _fields(raw: Mapping[Any, Any]) -> dict[str, str]:
+    return {_text(k): _text(v) for k, v in raw.items()}
+
+
+def _entries(reply: Any) -> list[StreamEntry]:
+    """XREADGROUP replies: RESP2 [[stream, [(id, fields)]]] or RESP3 {stream: [[…]]}."""
+    if not reply:
+        return []
+    if isinstance(reply, dict):
+        pairs = [(stream, batch) for stream, batches in reply.items() for batch in batches]
+    else:
+        pairs = [(stream, batch) for stream, batch in reply]
+    return [
+        StreamEntry(_text(stream), _text(entry_id), _fields(fields))
+        for stream, batch in pairs
+        for entry_id, fields in batch
+        if fields is not None
+    ]
