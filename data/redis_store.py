@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis.asyncio as aioredis
-from redis.exceptions import ResponseError
+from redis.exceptions import ResponseError, WatchError
 
 from bot.settings import Settings
 
@@ -23,11 +23,6 @@ STREAM_MAXLEN = 100_000
 
 class LockNotAcquired(Exception):
     """Another process holds the lock."""
-
-
-_RELEASE_SCRIPT = """
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,20 +111,39 @@ class RedisStore:
         try:
             yield token
         finally:
-            await self.client.eval(_RELEASE_SCRIPT, 1, key, token)
+            await self._if_owner(key, token, ttl_seconds=None)
 
     async def try_acquire(self, name: str, token: str, *, ttl_seconds: int) -> bool:
         """Take or extend a long-lived lock held by `token` (e.g. the one scheduler)."""
         key = self.key("lock", name)
         if await self.client.set(key, token, nx=True, ex=ttl_seconds):
             return True
-        if await self.client.get(key) == token:
-            await self.client.expire(key, ttl_seconds)
-            return True
-        return False
+        # Extend only if still ours, atomically (a get-then-expire could extend a successor's).
+        return await self._if_owner(key, token, ttl_seconds=ttl_seconds)
 
     async def release(self, name: str, token: str) -> None:
-        await self.client.eval(_RELEASE_SCRIPT, 1, self.key("lock", name), token)
+        await self._if_owner(self.key("lock", name), token, ttl_seconds=None)
+
+    async def _if_owner(self, key: str, token: str, *, ttl_seconds: int | None) -> bool:
+        """Extend (ttl_seconds) or delete (None) the lock only while `token` holds it.
+
+        Compare-and-set by WATCH/MULTI rather than a Lua script, so the in-process Redis
+        (fakeredis without Lua) behaves like the real one.
+        """
+        async with self.client.pipeline(transaction=True) as pipe:
+            try:
+                await pipe.watch(key)
+                if await pipe.get(key) != token:
+                    return False
+                pipe.multi()
+                if ttl_seconds is None:
+                    pipe.delete(key)
+                else:
+                    pipe.expire(key, ttl_seconds)
+                await pipe.execute()
+            except WatchError:  # changed under us: someone else holds it now
+                return False
+        return True
 
     # --- event stream (Redis Streams with consumer groups) --------------------------------------
     async def publish(
