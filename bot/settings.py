@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     )
     log_level: str = "INFO"
     log_json: bool = True
+    run_worker_in_app: bool = Field(
+        default=True,
+        description="Run the outbox relay and scheduler inside `doorstep serve` (one process). "
+        "False when `doorstep worker` runs separately.",
+    )
 
     # --- NLU (Rasa server) -----------------------------------------------------------------
     rasa_url: str = "http://127.0.0.1:5005"
@@ -111,6 +116,16 @@ class Settings(BaseSettings):
     verification_max_failures: int = 3
     verification_lockout_minutes: int = 30
     conversation_ttl_seconds: int = 60 * 60 * 24
+    # --- customer SMS assistant ------------------------------------------------------------
+    sms_reply_deadline_seconds: float = Field(
+        default=8.0, description="Answer Twilio within this; past it a person takes the message."
+    )
+    human_response_hours: int = Field(
+        default=2, description="When customers handed to a person can expect an answer."
+    )
+    allow_clock_override: bool = Field(
+        default=False, description="Dev/test only: honour X-Doorstep-Now on the SMS webhook."
+    )
 
     @field_validator("database_url")
     @classmethod

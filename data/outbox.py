@@ -17,12 +17,12 @@ import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
 from redis.exceptions import RedisError
-from sqlalchemy import func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -161,6 +161,20 @@ async def outbox_backlog(sessions: async_sessionmaker[AsyncSession]) -> tuple[in
     if oldest.tzinfo is None:
         oldest = oldest.replace(tzinfo=UTC)
     return int(count), max(0.0, (utcnow() - oldest).total_seconds())
+
+
+async def prune_relayed(
+    sessions: async_sessionmaker[AsyncSession], *, older_than: timedelta
+) -> int:
+    """Delete events relayed longer ago than `older_than`; how many were deleted."""
+    cutoff = utcnow() - older_than
+    async with sessions() as session, session.begin():
+        result = await session.execute(
+            delete(OutboxEvent).where(
+                OutboxEvent.relayed_at.is_not(None), OutboxEvent.relayed_at < cutoff
+            )
+        )
+    return int(result.rowcount or 0)
 
 
 async def relay_forever(

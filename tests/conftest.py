@@ -47,6 +47,7 @@ def base_settings(**overrides) -> Settings:  # noqa: ANN003
         "log_json": False,
         "rasa_url": os.environ.get("DOORSTEP_TEST_RASA_URL", "http://127.0.0.1:5005"),
         "public_base_url": "https://doorstep.test",
+        "run_worker_in_app": False,  # tests that want the relay/scheduler start a Worker
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)
