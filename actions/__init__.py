@@ -1,1 +1,2 @@
-"""Things that change the world, each in one transaction with its events."""
+"""The things that change the world. Each runs inside the transaction its caller opened and
+records its events there, so a change and its events commit together or not at all."""

@@ -1,5 +1,318 @@
-"""twilio routes."""
+"""Twilio webhooks: the customer's SMS in, the reply out as TwiML; delivery status callbacks.
 
-from fastapi import APIRouter
+One inbound SMS: verify the signature -> drop a repeated MessageSid -> record the message ->
+carrier keywords -> the NLU reads it (nlu/client.py) -> flows/conversation.py decides ->
+actions/apply.py applies the changes in one transaction -> the reply, as TwiML.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from starlette.responses import PlainTextResponse, Response
+
+from actions import lookup
+from actions.apply import apply_actions
+from actions.changes import Turn
+from actions.consent import opt_in, opt_out
+from actions.delivery_log import ActionRefused
+from actions.exceptions import open_exception
+from actions.messages import record_inbound, record_reply
+from bot.services import Services
+from bot.sms.keywords import Keyword, keyword_of
+from bot.sms.signature import is_signed_by_twilio
+from bot.sms.status import record_status
+from bot.sms.templates import default_templates
+from bot.sms.twiml import twiml
+from data.db import transaction
+from data.models import Contact, Message
+from data.phones import InvalidPhoneNumber, mask_phone, to_e164
+from flows import handoff
+from flows.conversation import decide
+from flows.model import ConversationState, Decision, Facts, Reply, VerificationFailed
+from flows.policy import Policy
+from nlu.understanding import NluUnavailable, Understanding
 
 router = APIRouter()
+log = logging.getLogger("doorstep.sms")
+MAX_MEDIA = 10
+_background: set[asyncio.Task] = set()
+
+
+@dataclass
+class Inbound:
+    sid: str
+    phone: str
+    body: str
+    media_urls: list[str]
+    now: datetime
+    message_id: int | None = None  # set once the message is recorded
+    template: str | None = field(default=None)
+
+
+@router.post("/twilio/sms")
+async def inbound_sms(request: Request) -> Response:
+    services = services_of(request)
+    settings = services.settings
+    form = await request.form()
+    if not is_signed_by_twilio(settings, request, form):
+        return PlainTextResponse("invalid or missing X-Twilio-Signature", status_code=403)
+    sid = str(form.get("MessageSid") or "")
+    try:
+        phone = to_e164(str(form.get("From") or ""))
+    except InvalidPhoneNumber:
+        return PlainTextResponse("From is not a phone number", status_code=400)
+    if not sid:
+        return PlainTextResponse("MessageSid is missing", status_code=400)
+    if not await services.redis.claim("twilio-sms", sid):
+        return twiml(None)
+    inbound = Inbound(sid, phone, str(form.get("Body") or ""), _media(form), _now(request))
+    try:
+        async with asyncio.timeout(settings.sms_reply_deadline_seconds):
+            text = await converse(services, inbound)
+    except TimeoutError:
+        log.warning("sms reply deadline passed; kept for a person", extra={"sid": sid})
+        text = _keep_for_person(services, inbound, reason="reply_deadline")
+    except Exception:
+        log.exception("sms turn failed; kept for a person (%s)", mask_phone(phone))
+        text = _keep_for_person(services, inbound, reason="error")
+    return twiml(text)
+
+
+@router.post("/twilio/status")
+async def status_callback(request: Request) -> Response:
+    services = services_of(request)
+    form = await request.form()
+    if not is_signed_by_twilio(services.settings, request, form):
+        return PlainTextResponse("invalid or missing X-Twilio-Signature", status_code=403)
+    await record_status(services, form, now=datetime.now(UTC))
+    return Response(status_code=204)
+
+
+async def converse(services: Services, inbound: Inbound) -> str | None:
+    """One turn, from the recorded message to the reply text (None: no reply)."""
+    settings, policy = services.settings, Policy.from_settings(services.settings)
+    templates = default_templates(settings)
+    answer: str | None = None
+    try:
+        async with transaction(services.sessions) as session:
+            contact = await lookup.contact_for(session, inbound.phone)
+            message = await record_inbound(
+                session,
+                phone=inbound.phone,
+                body=inbound.body,
+                media_urls=inbound.media_urls,
+                message_sid=inbound.sid,
+            )
+            keyword = keyword_of(inbound.body, opted_out=contact.opted_out)
+            if keyword is not None:
+                answer = _answer_keyword(
+                    session, contact, message, keyword, contact.language or "en", inbound, templates
+                )
+            opted_out = contact.opted_out
+    except IntegrityError:
+        return None  # the same MessageSid, recorded before (Redis had forgotten it)
+    inbound.message_id = message.id  # committed: from here on the message is on record
+    if keyword is not None:
+        return answer
+    if opted_out:
+        return None  # recorded; an opted-out number gets no reply
+
+    session_key = f"sms:{inbound.phone}"
+    state = ConversationState.from_json(await services.redis.get_session(session_key))
+    tz = settings.operator_timezone
+    try:
+        understanding = await services.nlu.parse(
+            inbound.body, audience="customer", now=inbound.now, tz=tz
+        )
+    except NluUnavailable as exc:
+        log.warning("NLU unavailable: %s", exc)
+        understanding = None
+    async with services.sessions() as session:
+        facts = await _facts(services, session, state, understanding, inbound, policy)
+    if understanding is None:
+        heard = state.heard("customer", inbound.body)
+        decision = handoff.to_person(
+            heard, facts.delivery(state.delivery_id), policy, why="nlu_unavailable"
+        )
+    else:
+        decision = decide(state, understanding, facts, inbound.now, policy)
+    language = decision.state.language
+    text = templates.render(decision.reply, language) if decision.reply else None
+    turn = Turn(inbound.phone, inbound.now, inbound.sid, tz)
+    try:
+        await _commit(services, turn, inbound, decision, understanding, text)
+    except ActionRefused as refused:
+        log.info("action refused by the state machine: %s", refused)
+        decision = handoff.to_person(
+            decision.state, facts.delivery(decision.state.delivery_id), policy, why="change_refused"
+        )
+        text = templates.render(decision.reply, language)
+        await _commit(services, turn, inbound, decision, understanding, text)
+    if any(isinstance(a, VerificationFailed) for a in decision.actions):
+        await services.redis.incr(
+            f"verify-fail:{inbound.phone}", ttl_seconds=settings.verification_lockout_minutes * 60
+        )
+    final = decision.state.heard("assistant", text) if text else decision.state
+    await services.redis.set_session(
+        session_key, final.to_json(), ttl_seconds=settings.conversation_ttl_seconds
+    )
+    return text
+
+
+async def _facts(services, session, state, understanding, inbound, policy) -> Facts:  # noqa: ANN001
+    """What the flow may know: this phone's deliveries; a looked-up one only while verifying."""
+    settings = services.settings
+    failures = await services.redis.get_count(f"verify-fail:{inbound.phone}")
+    locked = failures >= settings.verification_max_failures
+    deliveries = await lookup.deliveries_for(
+        session,
+        phone=inbound.phone,
+        verified_ids=state.verified_ids,
+        now=inbound.now,
+        policy=policy,
+    )
+    tracking = understanding.entities.tracking_number if understanding else None
+    pending = state.pending or {}
+    if pending.get("kind") == "verify" and not tracking:
+        tracking = pending.get("tracking")
+    looked_up, unknown = None, None
+    if tracking and not locked and all(d.tracking_number != tracking for d in deliveries):
+        looked_up = await lookup.by_tracking(session, tracking, now=inbound.now, policy=policy)
+        unknown = tracking if looked_up is None else None
+    wants_windows = (
+        (understanding is not None and understanding.intent == "reschedule_delivery")
+        or str(pending.get("kind", "")).startswith("rebook")
+        or bool(pending.get("resume", {}).get("intent") == "reschedule_delivery")
+    )
+    load = (
+        await lookup.booked_load(session, now=inbound.now, policy=policy)
+        if wants_windows
+        else Facts(text="").load
+    )
+    return Facts(
+        text=inbound.body,
+        deliveries=tuple(deliveries),
+        looked_up=looked_up,
+        unknown_tracking=unknown,
+        locked_out=locked,
+        media_urls=tuple(inbound.media_urls),
+        load=load,
+    )
+
+
+async def _commit(
+    services: Services,
+    turn: Turn,
+    inbound: Inbound,
+    decision: Decision,
+    understanding: Understanding | None,
+    text: str | None,
+) -> None:
+    """The decision's changes, the reply and what we learnt about the message: one transaction."""
+    async with transaction(services.sessions) as session:
+        await apply_actions(session, turn, decision.actions, transcript=decision.state.transcript)
+        message = await session.get(Message, inbound.message_id)
+        if message is not None and understanding is not None:
+            message.intent, message.confidence = understanding.intent, understanding.confidence
+            message.delivery_id = decision.state.delivery_id
+            if understanding.entities.access_code:
+                # The code lives on the delivery only, never in the message log.
+                message.body = message.body.replace(understanding.entities.access_code, "[code]")
+        contact = await session.scalar(select(Contact).where(Contact.phone == turn.phone))
+        if contact is not None and contact.language != decision.state.language:
+            contact.language = decision.state.language
+        if text and decision.reply:
+            record_reply(
+                session,
+                phone=turn.phone,
+                body=text,
+                template=decision.reply.key,
+                delivery_id=decision.state.delivery_id,
+            )
+
+
+def _answer_keyword(session, contact, message, keyword, language, inbound, templates):  # noqa: ANN001, ANN202
+    kind, word = keyword
+    if kind is Keyword.OPT_OUT:
+        opt_out(
+            session, contact, source="keyword", keyword=word, message_id=message.id, now=inbound.now
+        )
+        reply = Reply("keyword.opt_out")
+    elif kind is Keyword.OPT_IN:
+        opt_in(
+            session, contact, source="keyword", keyword=word, message_id=message.id, now=inbound.now
+        )
+        reply = Reply("keyword.opt_in")
+    else:
+        reply = Reply("keyword.help")
+    text = templates.render(reply, language)
+    record_reply(session, phone=inbound.phone, body=text, template=reply.key, delivery_id=None)
+    return text
+
+
+def _keep_for_person(services: Services, inbound: Inbound, *, reason: str) -> str:
+    """Answer now; record the message (if not yet) and open a case for a person, in the back."""
+    task = asyncio.create_task(_open_case_for(services, replace(inbound), reason))
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+    return default_templates(services.settings).render(Reply("fallback.busy"), "en")
+
+
+async def _open_case_for(services: Services, inbound: Inbound, reason: str) -> None:
+    try:
+        async with transaction(services.sessions) as session:
+            if inbound.message_id is None:
+                message = await record_inbound(
+                    session,
+                    phone=inbound.phone,
+                    body=inbound.body,
+                    media_urls=inbound.media_urls,
+                    message_sid=inbound.sid,
+                )
+                inbound.message_id = message.id
+            await open_exception(
+                session,
+                delivery_id=None,
+                type="customer_message",
+                reason_code=reason,
+                summary="Customer SMS not answered automatically "
+                f"({reason.replace('_', ' ')}); please reply",
+                phone=inbound.phone,
+                transcript=[("customer", inbound.body)],
+                now=inbound.now,
+                extra={"message_id": inbound.message_id},
+            )
+    except Exception:
+        log.exception("could not keep the SMS for a person (%s)", mask_phone(inbound.phone))
+
+
+def _media(form) -> list[str]:  # noqa: ANN001
+    try:
+        count = min(int(form.get("NumMedia") or 0), MAX_MEDIA)
+    except ValueError:
+        count = 0
+    return [str(form[f"MediaUrl{i}"]) for i in range(count) if form.get(f"MediaUrl{i}")]
+
+
+def _now(request: Request) -> datetime:
+    """The clock; dev and test runs may set it (X-Doorstep-Now) when ALLOW_CLOCK_OVERRIDE is on."""
+    override = request.headers.get("X-Doorstep-Now")
+    if override and services_of(request).settings.allow_clock_override:
+        try:
+            value = datetime.fromisoformat(override)
+            return value if value.tzinfo else value.replace(tzinfo=UTC)
+        except ValueError:
+            pass
+    return datetime.now(UTC)
+
+
+def services_of(request: Request) -> Services:
+    # bot.app includes this router, so its helper can't be imported here (a cycle).
+    return request.app.state.services

@@ -1,0 +1,38 @@
+"""Tell the assigned driver about a change to a stop on today's route."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from data.models import Delivery, Route, RouteStop
+from data.outbox import add_event
+
+
+async def notify_driver(
+    session: AsyncSession,
+    *,
+    delivery: Delivery,
+    route: Route,
+    kind: str,
+    note: str,
+    access_code: str | None = None,
+) -> None:
+    """A "driver.note" event addressed to the route's driver: the only place a code goes."""
+    sequence = await session.scalar(
+        select(RouteStop.sequence).where(
+            RouteStop.route_id == route.id, RouteStop.delivery_id == delivery.id
+        )
+    )
+    payload = {
+        "driver_id": route.driver_id,
+        "route_id": route.id,
+        "delivery_id": delivery.id,
+        "tracking_number": delivery.tracking_number,
+        "stop": sequence,
+        "kind": kind,
+        "note": note,
+    }
+    if access_code:
+        payload["access_code"] = access_code
+    add_event(session, "driver.note", payload, key=str(route.driver_id or route.id))

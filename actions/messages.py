@@ -1,0 +1,79 @@
+"""Messages in and out, all written down; outbound rows not sent as TwiML are the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from data.models import Message
+from data.types import Channel, Direction, MessageStatus
+
+
+async def record_inbound(
+    session: AsyncSession,
+    *,
+    phone: str,
+    body: str,
+    media_urls: list[str],
+    message_sid: str,
+) -> Message:
+    """The inbound SMS as received. A repeated MessageSid fails here (unique constraint)."""
+    message = Message(
+        channel=Channel.SMS,
+        direction=Direction.INBOUND,
+        phone=phone,
+        body=body,
+        media_urls=media_urls,
+        status=MessageStatus.RECEIVED,
+        provider_id=message_sid,
+    )
+    session.add(message)
+    await session.flush()
+    return message
+
+
+def record_reply(
+    session: AsyncSession,
+    *,
+    phone: str,
+    body: str,
+    template: str,
+    delivery_id: int | None,
+) -> Message:
+    """The reply Twilio sends from our TwiML answer."""
+    message = Message(
+        channel=Channel.SMS,
+        direction=Direction.OUTBOUND,
+        phone=phone,
+        body=body,
+        status=MessageStatus.QUEUED,
+        template=template,
+        delivery_id=delivery_id,
+    )
+    session.add(message)
+    return message
+
+
+def queue_message(
+    session: AsyncSession,
+    *,
+    phone: str,
+    body: str,
+    template: str,
+    delivery_id: int | None,
+    now: datetime,
+) -> Message:
+    """An SMS for the outbox sender (status pending), sent after this transaction commits."""
+    message = Message(
+        channel=Channel.SMS,
+        direction=Direction.OUTBOUND,
+        phone=phone,
+        body=body,
+        status=MessageStatus.PENDING,
+        template=template,
+        delivery_id=delivery_id,
+        next_attempt_at=now,
+    )
+    session.add(message)
+    return message

@@ -1,0 +1,1 @@
+"""The SMS channel: Twilio signatures, keywords, templates, segments, TwiML and the sender."""

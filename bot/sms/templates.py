@@ -1,0 +1,132 @@
+"""Customer-facing SMS text: operator-editable YAML per language, rendered with Jinja2."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from jinja2 import Environment, StrictUndefined
+
+from bot.settings import Settings
+from flows.model import Reply
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+LANGUAGES = ("en", "es")
+_DAYS = {
+    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    "es": ["lun", "mar", "mie", "jue", "vie", "sab", "dom"],
+}
+_MONTHS = {
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    "es": ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"],
+}
+
+
+class Templates:
+    """All templates of one directory; `render(reply, language)` gives the SMS text."""
+
+    def __init__(
+        self,
+        directory: Path = TEMPLATE_DIR,
+        *,
+        default_tz: str = "America/New_York",
+        common: dict[str, Any] | None = None,
+    ) -> None:
+        self.default_tz = default_tz
+        self.common = common or {}  # brand, support contact, response hours
+        self.texts: dict[str, dict[str, Any]] = {}
+        for language in LANGUAGES:
+            with (directory / f"{language}.yml").open(encoding="utf-8") as fh:
+                self.texts[language] = yaml.safe_load(fh)
+        self._compiled: dict[tuple[str, str], Any] = {}
+
+    def keys(self) -> list[str]:
+        """Every message key ('section.name'), from the English file."""
+        words = ("statuses", "reasons")
+        return [
+            f"{section}.{name}"
+            for section, names in self.texts["en"].items()
+            if section not in words
+            for name in names
+        ]
+
+    def render(self, reply: Reply, language: str, **common: Any) -> str:
+        language = language if language in LANGUAGES else "en"
+        template = self._compiled.get((language, reply.key))
+        if template is None:
+            section, name = reply.key.split(".", 1)
+            own = self.texts[language].get(section, {}).get(name)
+            source = own or self.texts["en"][section][name]
+            template = self._environment(language).from_string(source)
+            self._compiled[(language, reply.key)] = template
+        params = {"tz": self.default_tz, **self.common, **common, **reply.params}
+        return " ".join(template.render(**params).split())
+
+    @lru_cache(maxsize=4)  # noqa: B019 - one environment per language, for the process
+    def _environment(self, language: str) -> Environment:
+        env = Environment(undefined=StrictUndefined, autoescape=False)
+        words = self.texts[language]
+        env.filters["status"] = lambda s: words["statuses"].get(s, s.replace("_", " "))
+        reasons = words["reasons"]
+        env.filters["reason"] = lambda r: reasons.get(r or "other", reasons["other"])
+        env.filters["when"] = lambda dt, tz=None: self._when(dt, tz, language)
+        env.filters["clock"] = lambda dt, tz=None: _clock(_local(dt, tz or self.default_tz))
+        env.filters["window"] = lambda s, e, tz=None: self._window(s, e, tz, language)
+        return env
+
+    def _when(self, dt: datetime | None, tz: str | None, language: str) -> str:
+        if dt is None:
+            return ""
+        local = _local(dt, tz or self.default_tz)
+        joiner = " a las " if language == "es" else " at "
+        return _day(local, language) + joiner + _clock(local)
+
+    def _window(
+        self, start: datetime | None, end: datetime | None, tz: str | None, language: str
+    ) -> str:
+        if start is None:
+            return ""
+        s = _local(start, tz or self.default_tz)
+        if end is None:
+            return f"{_day(s, language)} {_clock(s)}"
+        e = _local(end, tz or self.default_tz)
+        first = _clock(s)
+        if first[-2:] == _clock(e)[-2:]:
+            first = first[:-2]
+        return f"{_day(s, language)}, {first}-{_clock(e)}"
+
+
+def _local(dt: datetime, tz: str) -> datetime:
+    return dt.astimezone(ZoneInfo(tz))
+
+
+def _day(dt: datetime, language: str) -> str:
+    day, month = _DAYS[language][dt.weekday()], _MONTHS[language][dt.month - 1]
+    return f"{day} {dt.day} {month}" if language == "es" else f"{day} {month} {dt.day}"
+
+
+def _clock(dt: datetime) -> str:
+    """2pm, 2:30pm, 12pm."""
+    hour = dt.hour % 12 or 12
+    minutes = f":{dt.minute:02d}" if dt.minute else ""
+    return f"{hour}{minutes}{'am' if dt.hour < 12 else 'pm'}"
+
+
+_loaded: dict[tuple, Templates] = {}
+
+
+def default_templates(settings: Settings) -> Templates:
+    """The bundled templates with the operator's details, loaded once per process."""
+    common = {
+        "brand": settings.brand_name,
+        "support": settings.support_contact,
+        "hours": settings.human_response_hours,
+    }
+    key = (settings.operator_timezone, *common.values())
+    if key not in _loaded:
+        _loaded[key] = Templates(default_tz=settings.operator_timezone, common=common)
+    return _loaded[key]

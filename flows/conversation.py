@@ -1,0 +1,180 @@
+"""One customer turn, decided: (state, understanding, facts, now, policy) -> Decision.
+
+Pure and deterministic. The order: a question we asked gets its answer first; then low
+confidence (twice in a row hands off to a person); then the intent, after the delivery it is
+about is known (see identify.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from flows import address, claims, handoff, hold, identify, instructions, rebook, refuse, smalltalk
+from flows.model import ConversationState, Decision, DeliveryFacts, Facts
+from flows.policy import Policy
+from flows.status import where_is
+from nlu.understanding import Entities, Understanding
+
+ABOUT_A_DELIVERY = frozenset(
+    {
+        "where_is_my_package",
+        "reschedule_delivery",
+        "change_address",
+        "give_delivery_instructions",
+        "refuse_delivery",
+        "report_missing_package",
+        "report_damaged_package",
+        "hold_for_pickup",
+    }
+)
+LANGUAGES = frozenset({"en", "es"})
+
+
+def decide(
+    state: ConversationState, u: Understanding, facts: Facts, now: datetime, policy: Policy
+) -> Decision:
+    if u.language in LANGUAGES and u.confidence >= policy.confidence_threshold:
+        state = replace(state, language=u.language)
+    state = state.heard("customer", instructions.redact(u.text, u.entities.access_code))
+    if state.pending:
+        answered = _answer_pending(state, u, facts, now, policy)
+        if answered is not None:
+            return answered
+        state = state.waiting_for(None)
+    if u.confidence < policy.confidence_threshold or u.intent == "nlu_fallback":
+        state = replace(state, low_confidence=state.low_confidence + 1)
+        if state.low_confidence >= policy.low_confidence_turns:
+            return handoff.to_person(
+                state, facts.delivery(state.delivery_id), policy, why="low_confidence"
+            )
+        return smalltalk.not_understood(state)
+    state = replace(state, low_confidence=0)
+    return _route(state, u, facts, now, policy)
+
+
+def _route(
+    state: ConversationState, u: Understanding, facts: Facts, now: datetime, policy: Policy
+) -> Decision:
+    intent = u.intent
+    if intent == "inform" and u.entities.tracking_number:
+        intent = "where_is_my_package"
+    if intent in ("request_human", "complain"):
+        return handoff.to_person(state, facts.delivery(state.delivery_id), policy, why=intent)
+    if intent not in ABOUT_A_DELIVERY:
+        return smalltalk.answer(state, intent, policy)
+    delivery, state, question = identify.resolve(state, u, facts)
+    if question is not None:
+        return question
+    assert delivery is not None
+    return _act(state, replace(u, intent=intent), delivery, facts, now, policy)
+
+
+def _act(
+    state: ConversationState,
+    u: Understanding,
+    d: DeliveryFacts,
+    facts: Facts,
+    now: datetime,
+    policy: Policy,
+) -> Decision:
+    """The intent's own flow, once the delivery is known."""
+    match u.intent:
+        case "reschedule_delivery":
+            return rebook.start(state, u, d, facts, now, policy)
+        case "change_address":
+            return address.change(state, u, d)
+        case "give_delivery_instructions":
+            return instructions.give(state, u, d, asked=False)
+        case "refuse_delivery":
+            return refuse.start(state, d)
+        case "report_missing_package":
+            return claims.missing(state, d)
+        case "report_damaged_package":
+            return claims.damaged(state, d, facts)
+        case "hold_for_pickup":
+            return hold.hold(state, d, policy)
+        case _:
+            return where_is(state, d)
+
+
+def _answer_pending(
+    state: ConversationState, u: Understanding, facts: Facts, now: datetime, policy: Policy
+) -> Decision | None:
+    """The answer to the question we asked last, or None when this message is about else."""
+    kind = (state.pending or {}).get("kind")
+    resume = (state.pending or {}).get("resume")
+    if kind == "verify":
+        delivery, state, decision = identify.answer_verification(state, u, facts)
+        if decision is not None:
+            return decision
+        return _resume(state, resume, delivery, facts, now, policy)
+    if kind == "tracking":
+        return identify.answer_tracking(state, u, facts) or _picked_by_number(
+            state, u, facts, now, policy, resume
+        )
+    if kind == "pick_delivery":
+        delivery, picked = identify.answer_pick(state, u, facts)
+        if delivery is None:
+            return None
+        return _resume(picked, resume, delivery, facts, now, policy)
+    d = facts.delivery(state.delivery_id)
+    if d is None:
+        return None
+    match kind:
+        case "rebook_pick":
+            return rebook.answer_pick(state, u, d, facts, now, policy)
+        case "rebook_confirm":
+            return rebook.answer_confirm(state, u, d, facts, now, policy)
+        case "address" if u.intent not in ("deny", "request_human", "complain"):
+            return address.change(state, u, d)
+        case "instructions" if u.intent not in ("deny", "request_human", "complain"):
+            return instructions.give(state, u, d, asked=True)
+        case "refuse_confirm":
+            return refuse.answer(state, u, d)
+        case "missing_confirm":
+            return claims.answer_missing(state, u, d)
+        case "damage_photo":
+            return claims.answer_damaged(state, u, d, facts)
+    return None
+
+
+def _picked_by_number(
+    state: ConversationState,
+    u: Understanding,
+    facts: Facts,
+    now: datetime,
+    policy: Policy,
+    resume: dict | None,
+) -> Decision | None:
+    """After "which tracking number?", one that is on this phone."""
+    delivery, picked = identify.answer_pick(state, u, facts)
+    if delivery is None:
+        return None
+    return _resume(picked, resume, delivery, facts, now, policy)
+
+
+def _resume(
+    state: ConversationState,
+    resume: dict | None,
+    d: DeliveryFacts | None,
+    facts: Facts,
+    now: datetime,
+    policy: Policy,
+) -> Decision:
+    """Carry on with what the customer first asked, now that the delivery is known."""
+    assert d is not None
+    state = state.about(d.id).waiting_for(None)
+    if not resume or resume.get("intent") not in ABOUT_A_DELIVERY:
+        return where_is(state, d)
+    entities = dict(resume.get("entities") or {})
+    if entities.get("date"):
+        entities["date"] = date.fromisoformat(entities["date"])
+    original = Understanding(
+        text=resume.get("text", ""),
+        intent=resume["intent"],
+        confidence=1.0,
+        language=state.language,
+        entities=Entities(**entities),
+    )
+    return _act(state, original, d, facts, now, policy)

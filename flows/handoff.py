@@ -1,0 +1,32 @@
+"""Hand the conversation to a person, with the transcript, and say when they'll answer."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flows.model import ConversationState, Decision, DeliveryFacts, OpenException, Reply
+from flows.policy import Policy
+
+REASONS = {
+    "request_human": ("customer_request", "customer asked for a person"),
+    "complain": ("complaint", "customer complaint"),
+    "low_confidence": ("not_understood", "the assistant did not understand twice in a row"),
+    "nlu_unavailable": ("nlu_unavailable", "the assistant could not read the message"),
+    "change_refused": ("change_refused", "the change the customer asked for needs a person"),
+}
+
+
+def to_person(
+    state: ConversationState, d: DeliveryFacts | None, policy: Policy, *, why: str
+) -> Decision:
+    reason, summary = REASONS[why]
+    subject = d.tracking_number if d else "no delivery identified"
+    case = OpenException(
+        delivery_id=d.id if d else None,
+        type="customer_message",
+        reason_code=reason,
+        summary=f"{subject}: {summary}",
+        transcript=state.transcript,
+    )
+    done = replace(state.waiting_for(None), low_confidence=0)
+    return Decision(Reply("handoff.person", {"hours": policy.human_response_hours}), done, (case,))

@@ -1,0 +1,142 @@
+"""Which delivery is this about? Found by the sender's phone, or proven by ZIP or last name.
+
+A tracking number that is not on this phone reveals nothing beyond "we found a package" until
+the sender gives the delivery's ZIP code or the recipient's last name. Each failure is counted
+(VerificationFailed); the webhook locks the phone out after a few, so numbers can't be guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from flows.model import ConversationState, Decision, DeliveryFacts, Facts, Reply, VerificationFailed
+from nlu.understanding import Understanding
+
+MAX_LISTED = 3
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def resolve(
+    state: ConversationState, u: Understanding, facts: Facts
+) -> tuple[DeliveryFacts | None, ConversationState, Decision | None]:
+    """The delivery this message is about, or the question that finds it out."""
+    given = u.entities.tracking_number
+    if given:
+        found = next((d for d in facts.deliveries if d.tracking_number == given), None)
+        if found:
+            return found, state.about(found.id), None
+        return None, state, _unknown_number(state, u, facts)
+    current = facts.delivery(state.delivery_id)
+    if current:
+        return current, state, None
+    if len(facts.deliveries) == 1:
+        only = facts.deliveries[0]
+        return only, state.about(only.id), None
+    if not facts.deliveries:
+        asked = state.waiting_for("tracking", resume=_resume(u))
+        return None, asked, Decision(Reply("identify.ask_tracking"), asked)
+    listed = _most_relevant(facts.deliveries)
+    asked = state.waiting_for("pick_delivery", ids=[d.id for d in listed], resume=_resume(u))
+    reply = Reply("identify.pick", {"choices": [(d.tracking_number, d.status) for d in listed]})
+    return None, asked, Decision(reply, asked)
+
+
+def answer_pick(
+    state: ConversationState, u: Understanding, facts: Facts
+) -> tuple[DeliveryFacts | None, ConversationState]:
+    """A number from the short list, or a tracking number, picks the delivery."""
+    ids = state.pending.get("ids", []) if state.pending else []
+    text = u.text.strip().rstrip(".)")
+    if text.isdigit() and 1 <= int(text) <= len(ids):
+        chosen = facts.delivery(ids[int(text) - 1])
+        if chosen:
+            return chosen, state.about(chosen.id).waiting_for(None)
+    if u.entities.tracking_number:
+        chosen = next(
+            (d for d in facts.deliveries if d.tracking_number == u.entities.tracking_number), None
+        )
+        if chosen:
+            return chosen, state.about(chosen.id).waiting_for(None)
+    return None, state
+
+
+def answer_tracking(state: ConversationState, u: Understanding, facts: Facts) -> Decision | None:
+    """After "which tracking number?": a number not on this phone starts verification."""
+    if not u.entities.tracking_number:
+        return None
+    return _unknown_number(state, u, facts, resume=state.pending.get("resume"))
+
+
+def answer_verification(
+    state: ConversationState, u: Understanding, facts: Facts
+) -> tuple[DeliveryFacts | None, ConversationState, Decision | None]:
+    """Any answer to "ZIP code or last name?" is an attempt; only a match reveals the delivery."""
+    pending = state.pending or {}
+    if facts.locked_out or facts.looked_up is None:
+        cleared = state.waiting_for(None)
+        return None, cleared, Decision(Reply("identify.locked"), cleared)
+    if _proves(u.text, facts.looked_up):
+        verified = replace(
+            state,
+            verified_ids=(*state.verified_ids, facts.looked_up.id),
+            delivery_id=facts.looked_up.id,
+            pending=None,
+        )
+        return replace(facts.looked_up, on_this_phone=False), verified, None
+    tries = int(pending.get("tries", 0)) + 1
+    asked = state.waiting_for(
+        "verify", tracking=pending.get("tracking"), tries=tries, resume=pending.get("resume")
+    )
+    if tries >= 2:
+        asked = state.waiting_for(None)
+    decision = Decision(Reply("identify.verify_failed"), asked, (VerificationFailed(),))
+    return None, asked, decision
+
+
+def _unknown_number(
+    state: ConversationState, u: Understanding, facts: Facts, *, resume: dict | None = None
+) -> Decision:
+    resume = resume or _resume(u)
+    if facts.locked_out:
+        cleared = state.waiting_for(None)
+        return Decision(Reply("identify.locked"), cleared)
+    if facts.looked_up is None:
+        # An unknown number counts as a failure too: existence is what enumeration probes.
+        cleared = state.waiting_for(None)
+        reply = Reply("identify.not_found", {"tracking": u.entities.tracking_number})
+        return Decision(reply, cleared, (VerificationFailed(),))
+    asked = state.waiting_for(
+        "verify", tracking=facts.looked_up.tracking_number, tries=0, resume=resume
+    )
+    return Decision(Reply("identify.verify_ask"), asked)
+
+
+def _proves(answer: str, delivery: DeliveryFacts) -> bool:
+    words = _WORDS.findall(answer.lower())
+    zip5 = (delivery.postal_code or "")[:5]
+    if zip5 and zip5 in words:
+        return True
+    last = (delivery.recipient_last_name or "").lower()
+    return bool(last) and last in words
+
+
+def _resume(u: Understanding) -> dict:
+    """What the customer first asked, replayed once the delivery is known."""
+    return {"intent": u.intent, "entities": u.entities.as_json(), "text": u.text}
+
+
+_STATUS_ORDER = {
+    "failed_attempt": 0,
+    "arriving": 1,
+    "out_for_delivery": 2,
+    "scheduled": 3,
+    "created": 4,
+    "held_for_pickup": 5,
+    "delivered": 6,
+}
+
+
+def _most_relevant(deliveries: tuple[DeliveryFacts, ...]) -> list[DeliveryFacts]:
+    ranked = sorted(deliveries, key=lambda d: (_STATUS_ORDER.get(d.status, 9), d.id))
+    return ranked[:MAX_LISTED]

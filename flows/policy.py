@@ -1,0 +1,49 @@
+"""The operator's rules, read once from settings: what the assistant may do on its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+from bot.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    timezone: str = "America/New_York"
+    operating_days: tuple[int, ...] = (0, 1, 2, 3, 4, 5)
+    operating_start: time = time(8, 0)
+    operating_end: time = time(20, 0)
+    window_hours: int = 2
+    daily_capacity: int = 400
+    window_capacity: int = 60
+    max_auto_rebooks: int = 2
+    rebook_horizon_days: int = 7
+    rebook_lead_hours: int = 2  # a same-day window must start at least this far ahead
+    windows_offered: int = 3
+    confidence_threshold: float = 0.55
+    low_confidence_turns: int = 2
+    human_response_hours: int = 2
+    brand: str = "Doorstep Deliveries"
+    support_contact: str = ""
+    depot_address: str = ""
+    depot_hours: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Policy:
+        return cls(
+            timezone=settings.operator_timezone,
+            operating_days=tuple(settings.operating_days),
+            operating_start=settings.operating_start,
+            operating_end=settings.operating_end,
+            window_hours=settings.delivery_window_hours,
+            daily_capacity=settings.daily_capacity,
+            window_capacity=settings.window_capacity,
+            max_auto_rebooks=settings.max_auto_rebooks,
+            confidence_threshold=settings.nlu_confidence_threshold,
+            human_response_hours=settings.human_response_hours,
+            brand=settings.brand_name,
+            support_contact=settings.support_contact,
+            depot_address=settings.depot_address,
+            depot_hours=settings.depot_hours,
+        )

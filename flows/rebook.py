@@ -1,0 +1,158 @@
+"""Rebook: offer windows the operator can serve, understand a proposed time, confirm, apply."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flows.model import (
+    ConversationState,
+    Decision,
+    DeliveryFacts,
+    Facts,
+    OpenException,
+    Reply,
+    Reschedule,
+)
+from flows.policy import Policy
+from flows.windows import Window, matching, offer
+from nlu.understanding import Understanding
+
+REBOOKABLE = frozenset({"created", "scheduled", "failed_attempt", "held_for_pickup"})
+
+
+def start(
+    state: ConversationState,
+    u: Understanding,
+    d: DeliveryFacts,
+    facts: Facts,
+    now: datetime,
+    policy: Policy,
+) -> Decision:
+    if d.status not in REBOOKABLE:
+        return Decision(Reply("rebook.not_possible", {"tracking": d.tracking_number}), state)
+    if d.status == "failed_attempt" and d.attempt_count >= policy.max_auto_rebooks:
+        # After max_auto_rebooks failed attempts the next one is a person's call (state machine).
+        done = state.waiting_for(None)
+        case = OpenException(
+            delivery_id=d.id,
+            type="rebook_review",
+            reason_code="max_attempts",
+            summary=f"{d.tracking_number}: customer asks to rebook after "
+            f"{d.attempt_count} failed attempts",
+            transcript=state.transcript,
+        )
+        reply = Reply("rebook.person_decides", {"hours": policy.human_response_hours})
+        return Decision(reply, done, (case,))
+    if _proposes_time(u):
+        return _proposed(state, u, d, facts, now, policy)
+    return _offer(state, d, facts, now, policy, key="rebook.offer")
+
+
+def answer_pick(
+    state: ConversationState,
+    u: Understanding,
+    d: DeliveryFacts,
+    facts: Facts,
+    now: datetime,
+    policy: Policy,
+) -> Decision | None:
+    """The customer picks 1-3 from the offer, or proposes a day or time of their own."""
+    options = [Window.from_json(w) for w in (state.pending or {}).get("options", [])]
+    text = u.text.strip().rstrip(".)")
+    if text.isdigit() and 1 <= int(text) <= len(options):
+        return _confirm(state, d, options[int(text) - 1])
+    if _proposes_time(u):
+        return _proposed(state, u, d, facts, now, policy)
+    if u.intent == "deny":
+        done = state.waiting_for(None)
+        return Decision(Reply("rebook.ask_time"), done.waiting_for("rebook_pick", options=[]))
+    return None
+
+
+def answer_confirm(
+    state: ConversationState,
+    u: Understanding,
+    d: DeliveryFacts,
+    facts: Facts,
+    now: datetime,
+    policy: Policy,
+) -> Decision | None:
+    window = Window.from_json(state.pending["window"]) if state.pending else None
+    if window and u.intent == "affirm":
+        done = state.waiting_for(None)
+        action = Reschedule(d.id, window.start, window.end)
+        reply = Reply(
+            "rebook.done",
+            {
+                "tracking": d.tracking_number,
+                "window_start": window.start,
+                "window_end": window.end,
+                "tz": policy.timezone,
+            },
+        )
+        return Decision(reply, done, (action,))
+    if u.intent == "deny":
+        return _offer(state, d, facts, now, policy, key="rebook.offer")
+    if _proposes_time(u):
+        return _proposed(state, u, d, facts, now, policy)
+    return None
+
+
+def _proposed(
+    state: ConversationState,
+    u: Understanding,
+    d: DeliveryFacts,
+    facts: Facts,
+    now: datetime,
+    policy: Policy,
+) -> Decision:
+    e = u.entities
+    window = matching(now, facts.load, policy, day=e.date, after=e.after, before=e.before)
+    if window is None:
+        return _offer(state, d, facts, now, policy, key="rebook.unavailable")
+    return _confirm(state, d, window)
+
+
+def _offer(
+    state: ConversationState,
+    d: DeliveryFacts,
+    facts: Facts,
+    now: datetime,
+    policy: Policy,
+    *,
+    key: str,
+) -> Decision:
+    options = offer(now, facts.load, policy)
+    if not options:
+        done = state.waiting_for(None)
+        case = OpenException(
+            delivery_id=d.id,
+            type="rebook_review",
+            reason_code="no_capacity",
+            summary=f"{d.tracking_number}: no rebook window with capacity in the horizon",
+            transcript=state.transcript,
+        )
+        reply = Reply("rebook.no_capacity", {"hours": policy.human_response_hours})
+        return Decision(reply, done, (case,))
+    asked = state.waiting_for("rebook_pick", options=[w.to_json() for w in options])
+    windows = [(w.start, w.end) for w in options]
+    return Decision(Reply(key, {"windows": windows, "tz": policy.timezone}), asked)
+
+
+def _confirm(state: ConversationState, d: DeliveryFacts, window: Window) -> Decision:
+    asked = state.waiting_for("rebook_confirm", window=window.to_json())
+    reply = Reply(
+        "rebook.confirm",
+        {
+            "tracking": d.tracking_number,
+            "window_start": window.start,
+            "window_end": window.end,
+            "tz": d.timezone,
+        },
+    )
+    return Decision(reply, asked)
+
+
+def _proposes_time(u: Understanding) -> bool:
+    e = u.entities
+    return bool(e.date or e.after or e.before)
