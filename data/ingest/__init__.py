@@ -1,0 +1,1 @@
+"""Delivery-system ingest: canonical events, adapters, the importer, and applying them."""

@@ -1,0 +1,1 @@
+"""Adapters: real delivery-system webhooks translated into canonical events."""

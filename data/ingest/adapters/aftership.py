@@ -1,0 +1,124 @@
+"""AfterShip tracking webhooks (tracking_update, edd_revise) -> canonical events.
+
+The event id is AfterShip's event_id (a UUID). The delivery is (slug, tracking_number). The
+time is the newest checkpoint's time when it carries a zone, else msg.updated_at, else ts.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from data.ingest.adapters.common import (
+    AdapterError,
+    Translation,
+    aware,
+    build_event,
+    ignored,
+    require,
+)
+from data.reason_codes import ReasonCode, to_canonical
+
+# tag -> canonical event type (None: nothing for the delivery to do).
+TAG_TYPES: dict[str, str | None] = {
+    "InfoReceived": "created",
+    "InTransit": None,
+    "OutForDelivery": "out_for_delivery",
+    "AttemptFail": "failed_attempt",
+    "Delivered": "delivered",
+    "AvailableForPickup": "held_for_pickup",
+    "Exception": None,  # by subtag, below
+    "Expired": None,
+    "Pending": None,
+}
+
+# Exception subtags -> event type; the rest of Exception_* are delays (with a new estimate)
+# or, without one, a failed attempt that dispatch must look at.
+EXCEPTION_TYPES = {
+    "Exception_003": "return_to_sender",  # refused by the customer
+    "Exception_010": "return_to_sender",
+    "Exception_011": "returned",
+    "Exception_020": "cancelled",
+    "Exception_006": "held_for_pickup",  # held for payment
+}
+DELAY_SUBTAGS = frozenset(
+    {"Exception_004", "Exception_005", "Exception_016", "Exception_017", "Exception_019"}
+)
+
+
+def translate(payload: Any) -> Translation:
+    """One AfterShip webhook body -> canonical events (or the reason it is ignored)."""
+    if not isinstance(payload, dict):
+        raise AdapterError("an AfterShip webhook body is a JSON object")
+    kind = payload.get("event") or "tracking_update"
+    if kind not in ("tracking_update", "edd_revise"):
+        return ignored(f"AfterShip {kind} does not change a delivery")
+    event_id = require(payload, "event_id", where="body")
+    msg = require(payload, "msg", where="body")
+    tracking_number = require(msg, "tracking_number", where="msg")
+    slug = require(msg, "slug", where="msg")
+    tag = msg.get("tag")
+    subtag = msg.get("subtag") or (f"{tag}_001" if tag else None)
+    if tag not in TAG_TYPES:
+        raise AdapterError(f"msg.tag {tag!r} is not an AfterShip delivery status")
+    eta = _eta(msg)
+
+    if kind == "edd_revise":
+        if eta is None:
+            return ignored("AfterShip edd_revise without an estimated delivery time")
+        event_type: str | None = "delayed"
+    elif tag == "Exception":
+        event_type = EXCEPTION_TYPES.get(subtag)
+        if event_type is None:
+            event_type = "delayed" if subtag in DELAY_SUBTAGS and eta else "failed_attempt"
+    elif tag == "InTransit":
+        if eta is None:
+            return ignored("AfterShip InTransit without a new delivery estimate")
+        event_type = "updated"
+    else:
+        event_type = TAG_TYPES[tag]
+    if event_type is None:
+        return ignored(f"AfterShip {tag} says nothing about the delivery")
+
+    event: dict[str, Any] = {
+        "event_id": event_id,
+        "type": event_type,
+        "occurred_at": _occurred_at(payload, msg),
+        "carrier": str(slug).lower(),
+        "tracking_number": tracking_number,
+        "reason_detail": " - ".join(p for p in (subtag, msg.get("subtag_message")) if p) or None,
+    }
+    if event_type in ("delayed", "updated", "out_for_delivery") and eta is not None:
+        event["eta"] = eta
+    if event_type in ("failed_attempt", "return_to_sender", "held_for_pickup", "returned"):
+        reason = to_canonical("aftership", subtag)
+        if event_type == "failed_attempt" or reason is not ReasonCode.OTHER:
+            event["reason_code"] = str(reason)
+    if event_type == "delivered" and msg.get("signed_by"):
+        event["pod"] = {"signed_by": msg["signed_by"]}
+    clean = {k: v for k, v in event.items() if v is not None}
+    return Translation([build_event(clean, source="aftership")])
+
+
+def _occurred_at(payload: dict[str, Any], msg: dict[str, Any]) -> datetime:
+    checkpoints = [c for c in msg.get("checkpoints") or [] if isinstance(c, dict)]
+    times = [aware(c.get("checkpoint_time")) for c in checkpoints]
+    times = [t for t in times if t is not None]
+    if times:
+        return max(times)
+    parsed = aware(msg.get("updated_at"))
+    if parsed is not None:
+        return parsed
+    ts = payload.get("ts")
+    if isinstance(ts, int | float):
+        return datetime.fromtimestamp(ts, tz=UTC)
+    raise AdapterError("no time in the webhook: checkpoints, msg.updated_at or ts")
+
+
+def _eta(msg: dict[str, Any]) -> datetime | None:
+    latest = msg.get("latest_estimated_delivery")
+    if isinstance(latest, dict):
+        parsed = aware(latest.get("datetime"))
+        if parsed is not None:
+            return parsed
+    return aware(msg.get("expected_delivery"))

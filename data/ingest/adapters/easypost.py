@@ -1,0 +1,117 @@
+"""EasyPost tracker webhooks (Event objects, tracker.created / tracker.updated) -> canonical.
+
+The event id is EasyPost's Event id (evt_...), so its at-least-once retries are duplicates.
+The delivery is (carrier, tracking_code) with the carrier lower-cased ("USPS" -> "usps").
+The time is the newest tracking_details[].datetime, else the tracker's updated_at.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from typing import Any
+
+from data.ingest.adapters.common import (
+    AdapterError,
+    Translation,
+    aware,
+    build_event,
+    ignored,
+    require,
+)
+from data.reason_codes import ReasonCode, to_canonical
+
+TRACKER_EVENTS = ("tracker.created", "tracker.updated")
+DELAY_DETAILS = frozenset({"delayed", "weather_delay", "transit_exception"})
+
+# tracker.status -> canonical event type (None: nothing for the delivery to do).
+STATUS_TYPES: dict[str, str | None] = {
+    "pre_transit": "created",
+    "in_transit": None,
+    "out_for_delivery": "out_for_delivery",
+    "delivered": "delivered",
+    "available_for_pickup": "held_for_pickup",
+    "return_to_sender": "return_to_sender",
+    "failure": "failed_attempt",
+    "cancelled": "cancelled",
+    "error": None,
+    "unknown": None,
+}
+
+
+def translate(payload: Any) -> Translation:
+    """One EasyPost Event body -> canonical events (or the reason it is ignored)."""
+    if not isinstance(payload, dict):
+        raise AdapterError("an EasyPost webhook body is a JSON object (an Event)")
+    description = require(payload, "description", where="event")
+    if description not in TRACKER_EVENTS:
+        return ignored(f"EasyPost {description} is not a tracker event")
+    event_id = require(payload, "id", where="event")
+    tracker = require(payload, "result", where="event")
+    tracking_code = require(tracker, "tracking_code", where="result")
+    carrier = require(tracker, "carrier", where="result")
+    status = tracker.get("status") or "unknown"
+    if status not in STATUS_TYPES:
+        raise AdapterError(f"result.status {status!r} is not an EasyPost tracker status")
+    detail = tracker.get("status_detail")
+    eta = _eta(tracker)
+    event_type = STATUS_TYPES[status]
+    if status == "in_transit":
+        if eta is None:
+            return ignored("EasyPost in_transit without a new delivery estimate")
+        event_type = "delayed" if detail in DELAY_DETAILS else "updated"
+    if event_type is None:
+        return ignored(f"EasyPost status {status!r} says nothing about the delivery")
+
+    event: dict[str, Any] = {
+        "event_id": event_id,
+        "type": event_type,
+        "occurred_at": _occurred_at(payload, tracker),
+        "carrier": str(carrier).lower(),
+        "tracking_number": tracking_code,
+        "reason_detail": detail,
+    }
+    if eta is not None and event_type in ("updated", "delayed", "out_for_delivery"):
+        event["eta"] = eta
+    if event_type == "failed_attempt":
+        event["reason_code"] = str(to_canonical("easypost", detail))
+    elif event_type == "return_to_sender":
+        reason = to_canonical("easypost", detail)
+        event["reason_code"] = str(
+            reason if reason is not ReasonCode.OTHER else ReasonCode.RETURNING_TO_SENDER
+        )
+    elif event_type == "held_for_pickup" and detail:
+        event["reason_code"] = str(to_canonical("easypost", detail))
+    elif event_type == "delivered" and tracker.get("signed_by"):
+        event["pod"] = {"signed_by": tracker["signed_by"]}
+    return Translation(
+        [build_event({k: v for k, v in event.items() if v is not None}, source="easypost")]
+    )
+
+
+def _occurred_at(payload: dict[str, Any], tracker: dict[str, Any]) -> datetime:
+    times = [
+        aware(d.get("datetime"))
+        for d in tracker.get("tracking_details") or []
+        if isinstance(d, dict)
+    ]
+    times = [t for t in times if t is not None]
+    if times:
+        return max(times)
+    for value in (tracker.get("updated_at"), payload.get("updated_at"), payload.get("created_at")):
+        parsed = aware(value)
+        if parsed is not None:
+            return parsed
+    raise AdapterError("no time in the tracker: tracking_details[].datetime or updated_at")
+
+
+def _eta(tracker: dict[str, Any]) -> datetime | None:
+    estimate = tracker.get("est_delivery_date")
+    parsed = aware(estimate)
+    if parsed is not None:
+        return parsed
+    if isinstance(estimate, str) and len(estimate) == 10:  # a date alone: end of that day, UTC
+        try:
+            return datetime.combine(datetime.fromisoformat(estimate).date(), time(23, 59), UTC)
+        except ValueError:
+            return None
+    return None

@@ -1,0 +1,906 @@
+"""Recording delivery events: the log, the state machine and the outbox, in one transaction.
+
+Two ways in:
+- `record_event` for one event on a delivery the caller already holds, inside the caller's
+  transaction (the SMS assistant's rebook / refuse / hold).
+- `ingest_events` for batches from delivery systems, the importer and the benchmark: set-based
+  statements, a handful per batch whatever its size.
+
+Both fold events through data.state_machine (see data.ingest.fold); both are idempotent on
+(source, source_event_id); an event older than the delivery's newest logged event replays that
+delivery's log, so the end state does not depend on arrival order.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from data.db import transaction
+from data.ingest.events import CanonicalEvent, InvalidEvents
+from data.ingest.fold import (
+    CHANGEABLE,
+    STATE_FIELDS,
+    STOP_SEQUENCE,
+    FoldResult,
+    LogEntry,
+    fold,
+    from_json,
+    needs_replay,
+    to_json,
+)
+from data.models import (
+    Carrier,
+    Delivery,
+    DeliveryEvent,
+    Driver,
+    OutboxEvent,
+    Route,
+    RouteStop,
+)
+from data.outbox import add_event
+from data.reason_codes import ReasonCode
+from data.state_machine import DEFAULT_MAX_CUSTOMER_REBOOKS, EventType
+from data.types import DeliveryStatus, utcnow
+
+log = logging.getLogger(__name__)
+
+TOPIC_STATUS_CHANGED = "delivery.status_changed"
+TOPIC_UPDATED = "delivery.updated"
+TOPIC_REJECTED = "delivery.transition_rejected"
+
+CARRIER_NAMES = {
+    "operator": "Doorstep Fleet",
+    "ups": "UPS",
+    "usps": "USPS",
+    "fedex": "FedEx",
+    "amazon": "Amazon Logistics",
+    "dhl": "DHL",
+}
+
+_PARAMS_PER_STATEMENT = 900  # rows per IN list / VALUES page, well under both dialects' limits
+
+
+# --- results ----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Rejection:
+    event_id: str
+    tracking_number: str
+    type: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "event_id": self.event_id,
+            "tracking_number": self.tracking_number,
+            "type": self.type,
+            "reason": self.reason,
+        }
+
+
+@dataclass(slots=True)
+class IngestResult:
+    """What one batch did: counts, and every rejected transition with its reason."""
+
+    received: int = 0
+    applied: int = 0
+    duplicates: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    deliveries_created: int = 0
+    deliveries_replayed: int = 0
+    duplicate_ids: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "received": self.received,
+            "applied": self.applied,
+            "duplicates": self.duplicates,
+            "rejected": len(self.rejected),
+            "rejections": [r.as_dict() for r in self.rejected],
+            "deliveries_created": self.deliveries_created,
+            "deliveries_replayed": self.deliveries_replayed,
+        }
+
+    def merge(self, other: IngestResult) -> None:
+        self.received += other.received
+        self.applied += other.applied
+        self.duplicates += other.duplicates
+        self.rejected.extend(other.rejected)
+        self.deliveries_created += other.deliveries_created
+        self.deliveries_replayed += other.deliveries_replayed
+        self.duplicate_ids.extend(other.duplicate_ids)
+
+
+class UnknownCarrier(InvalidEvents):
+    """Events whose carrier is neither given nor recognizable from the tracking number."""
+
+
+class _ConcurrentDuplicate(Exception):
+    """Another transaction logged one of our events first: retry the batch."""
+
+
+# --- the canonical event as changes to a delivery ----------------------------------------------
+
+
+def changes_of(event: CanonicalEvent, *, route: tuple[int, date] | None = None) -> dict[str, Any]:
+    """The delivery fields a canonical event sets (route = the resolved (route id, date))."""
+    changes: dict[str, Any] = {}
+    if event.delivery is not None:
+        details = event.delivery.model_dump(exclude_unset=True)
+        address = details.pop("address", None) or {}
+        for name, value in details.items():
+            changes[name] = value
+        for name, column in (
+            ("line1", "address_line1"),
+            ("line2", "address_line2"),
+            ("city", "city"),
+            ("state", "state"),
+            ("postal_code", "postal_code"),
+            ("country", "country"),
+            ("timezone", "timezone"),
+        ):
+            if name in address:
+                changes[column] = address[name]
+    if event.window is not None:
+        changes["window_start"] = event.window.start
+        changes["window_end"] = event.window.end
+    if event.eta is not None:
+        changes["eta"] = event.eta
+    if route is not None:
+        changes["route_id"], service_date = route
+        changes["service_date"] = service_date
+        if event.route is not None and event.route.sequence is not None:
+            changes[STOP_SEQUENCE] = event.route.sequence
+    elif event.type is EventType.RESCHEDULED:
+        changes["route_id"] = None  # a rebook takes the stop off its old route
+    if event.pod is not None:
+        if event.pod.signed_by:
+            changes["signed_by"] = event.pod.signed_by
+        if event.pod.photo_urls:
+            changes["pod_photo_urls"] = list(event.pod.photo_urls)
+    if event.type is EventType.DELIVERED:
+        changes["delivered_at"] = event.occurred_at
+    if event.reason_code is not None and event.type in (
+        EventType.FAILED_ATTEMPT,
+        EventType.RETURN_TO_SENDER,
+        EventType.HELD_FOR_PICKUP,
+    ):
+        changes["failure_reason"] = str(event.reason_code)
+    return changes
+
+
+def _stored_payload(event: CanonicalEvent, changes: dict[str, Any]) -> dict[str, Any]:
+    raw = event.model_dump(mode="json", exclude_none=True)
+    if raw.get("delivery", {}).get("access_code"):
+        raw["delivery"]["access_code"] = "***"  # the secret lives on the delivery only once
+    return {"event": raw, "changes": to_json(changes)}
+
+
+def _entry_from_row(row: Any) -> LogEntry:
+    payload = row.payload or {}
+    return LogEntry(
+        source=row.source,
+        source_event_id=row.source_event_id,
+        type=row.type,
+        occurred_at=row.occurred_at,
+        reason_code=row.reason_code,
+        changes=from_json(payload.get("changes") or {}),
+        row_id=row.id,
+        applied=row.applied,
+        from_status=row.from_status,
+        to_status=row.to_status,
+        rejected_reason=row.rejected_reason,
+    )
+
+
+# --- one event, in the caller's transaction -----------------------------------------------------
+
+
+async def record_event(
+    session: AsyncSession,
+    *,
+    delivery: Delivery,
+    type: str,
+    occurred_at: datetime,
+    source: str,
+    source_event_id: str,
+    reason_code: str | None = None,
+    payload: dict[str, Any] | None = None,
+    max_customer_rebooks: int = DEFAULT_MAX_CUSTOMER_REBOOKS,
+    **changes: Any,
+) -> DeliveryEvent:
+    """Log one event on `delivery` and apply it through the state machine, in the caller's
+    transaction. A replay of (source, source_event_id) returns the logged event unchanged.
+    `changes` are delivery fields to set with it (window_start=..., access_code=...); they
+    apply only if the transition does. Impossible transitions are logged (applied=False) and
+    reported on the outbox as delivery.transition_rejected; check `.applied` on the result."""
+    event_type = EventType(type)
+    if occurred_at.tzinfo is None:
+        raise ValueError("occurred_at must be timezone-aware")
+    unknown = set(changes) - set(CHANGEABLE)
+    if unknown:
+        raise ValueError(f"not delivery fields an event can change: {sorted(unknown)}")
+    if reason_code is not None:
+        reason_code = str(ReasonCode(reason_code))
+    existing = await _logged_event(session, source, source_event_id)
+    if existing is not None:
+        return existing
+
+    await session.flush()  # the delivery must have an id, and the caller's changes a row
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(
+            sa.select(Delivery.id).where(Delivery.id == delivery.id).with_for_update()
+        )
+    derived = dict(changes)
+    if event_type is EventType.DELIVERED:
+        derived.setdefault("delivered_at", occurred_at)
+    if event_type is EventType.RESCHEDULED:
+        derived.setdefault("route_id", None)
+    if reason_code and event_type in (
+        EventType.FAILED_ATTEMPT,
+        EventType.RETURN_TO_SENDER,
+        EventType.HELD_FOR_PICKUP,
+    ):
+        derived.setdefault("failure_reason", reason_code)
+    entry = LogEntry(
+        source=source,
+        source_event_id=source_event_id,
+        type=str(event_type),
+        occurred_at=occurred_at,
+        reason_code=reason_code,
+        changes=derived,
+    )
+    state = {name: getattr(delivery, name) for name in STATE_FIELDS}
+    state["attempt_count"] = state["attempt_count"] or 0
+    state["status"] = DeliveryStatus(state["status"] or DeliveryStatus.CREATED)
+    replay = needs_replay(state, [entry])
+    logged = await _delivery_log(session, [delivery.id]) if replay else {}
+    result = fold(
+        state,
+        [entry],
+        log=logged.get(delivery.id, []) if replay else None,
+        max_customer_rebooks=max_customer_rebooks,
+    )
+    row_id = await session.scalar(
+        _insert(session, DeliveryEvent)
+        .values(
+            delivery_id=delivery.id,
+            **_event_columns(entry),
+            received_at=utcnow(),
+            payload={**(payload or {}), "changes": to_json(derived)},
+        )
+        .on_conflict_do_nothing(index_elements=["source", "source_event_id"])
+        .returning(DeliveryEvent.id)
+    )
+    if row_id is None:  # logged by a concurrent transaction a moment ago
+        return await _logged_event(session, source, source_event_id)
+
+    old_route = delivery.route_id
+    previous = DeliveryStatus(delivery.status or DeliveryStatus.CREATED)
+    for name in STATE_FIELDS:
+        setattr(delivery, name, result.state[name])
+    await _update_old_events(session, result.changed_old)
+    if old_route != delivery.route_id or STOP_SEQUENCE in derived:
+        await _sync_stops(session, {delivery.id: (delivery.route_id, _sequence(result))})
+    for payload_out in _outbox_payloads(
+        result,
+        delivery_id=delivery.id,
+        tracking_number=delivery.tracking_number,
+        previous_status=previous,
+        new_keys={entry.key},
+        replayed=replay,
+    ):
+        add_event(session, payload_out.pop("_topic"), payload_out, key=str(delivery.id))
+    await session.flush()
+    event = await session.get(DeliveryEvent, row_id)
+    assert event is not None
+    return event
+
+
+async def _logged_event(
+    session: AsyncSession, source: str, source_event_id: str
+) -> DeliveryEvent | None:
+    return await session.scalar(
+        sa.select(DeliveryEvent).where(
+            DeliveryEvent.source == source, DeliveryEvent.source_event_id == source_event_id
+        )
+    )
+
+
+# --- batches ------------------------------------------------------------------------------------
+
+
+async def ingest_events(
+    sessions: async_sessionmaker[AsyncSession],
+    events: list[CanonicalEvent],
+    *,
+    source: str,
+    max_customer_rebooks: int = DEFAULT_MAX_CUSTOMER_REBOOKS,
+    operator_pattern: str = r"DS\d{8}",
+    operator_timezone: str = "America/New_York",
+) -> IngestResult:
+    """Log and apply a batch of canonical events in one transaction (retried on a race)."""
+    for attempt in range(4):
+        try:
+            async with transaction(sessions) as session:
+                return await apply_events(
+                    session,
+                    events,
+                    source=source,
+                    max_customer_rebooks=max_customer_rebooks,
+                    operator_pattern=operator_pattern,
+                    operator_timezone=operator_timezone,
+                )
+        except _ConcurrentDuplicate:
+            log.info("ingest batch raced a concurrent one; retrying (attempt %d)", attempt + 1)
+        except DBAPIError as exc:
+            if "deadlock" not in str(exc).lower() or attempt == 3:
+                raise
+            log.info("ingest batch deadlocked; retrying (attempt %d)", attempt + 1)
+    raise RuntimeError("ingest batch kept racing concurrent batches; gave up after 4 tries")
+
+
+async def apply_events(
+    session: AsyncSession,
+    events: list[CanonicalEvent],
+    *,
+    source: str,
+    max_customer_rebooks: int = DEFAULT_MAX_CUSTOMER_REBOOKS,
+    operator_pattern: str = r"DS\d{8}",
+    operator_timezone: str = "America/New_York",
+) -> IngestResult:
+    """`ingest_events` inside the caller's transaction (the importer writes routes beside)."""
+    result = IngestResult(received=len(events))
+    if not events:
+        return result
+    unknown = [
+        {"loc": e.event_id, "msg": f"carrier unknown for tracking number {e.tracking_number}"}
+        for e in events
+        if e.carrier_code(operator_pattern) is None
+    ]
+    if unknown:
+        raise UnknownCarrier(unknown)
+
+    # 1. One event per id: later copies in the same batch are duplicates.
+    unique: dict[str, CanonicalEvent] = {}
+    for event in events:
+        if event.event_id in unique:
+            result.duplicates += 1
+            result.duplicate_ids.append(event.event_id)
+        else:
+            unique[event.event_id] = event
+
+    # 2. Carriers, then the deliveries (created when an event arrives before 'created').
+    carrier_ids = await _carrier_ids(
+        session, {e.carrier_code(operator_pattern) for e in unique.values()}
+    )
+
+    def delivery_key(e: CanonicalEvent) -> tuple[int, str]:
+        return (carrier_ids[e.carrier_code(operator_pattern)], e.tracking_number)
+
+    keys = sorted({delivery_key(e) for e in unique.values()})
+    result.deliveries_created = await _create_missing_deliveries(session, keys)
+    rows = await _lock_deliveries(session, keys)
+
+    # 3. Drop the events already logged (replays of a webhook, a re-import).
+    seen = await _already_logged(session, source, list(unique))
+    for event_id in seen:
+        del unique[event_id]
+        result.duplicates += 1
+        result.duplicate_ids.append(event_id)
+    if not unique:
+        return result
+
+    # 4. Routes and drivers named by the events, then each event's changes.
+    routes = await _resolve_routes(
+        session, unique.values(), carrier_ids, operator_pattern, operator_timezone
+    )
+    new_by_delivery: dict[int, list[tuple[LogEntry, CanonicalEvent]]] = defaultdict(list)
+    for event in unique.values():
+        row = rows[delivery_key(event)]
+        route = routes.get(event.route.external_id) if event.route is not None else None
+        changes = changes_of(event, route=route)
+        entry = LogEntry(
+            source=source,
+            source_event_id=event.event_id,
+            type=str(event.type),
+            occurred_at=event.occurred_at,
+            reason_code=str(event.reason_code) if event.reason_code else None,
+            changes=changes,
+        )
+        new_by_delivery[row["id"]].append((entry, event))
+
+    # 5. Fold: on top of the current state, or by replaying the log when an event is late.
+    states = {row["id"]: row for row in rows.values()}
+    replay_ids = [
+        delivery_id
+        for delivery_id, pairs in new_by_delivery.items()
+        if needs_replay(states[delivery_id], [entry for entry, _ in pairs])
+    ]
+    logs = await _delivery_log(session, replay_ids) if replay_ids else {}
+    result.deliveries_replayed = len(replay_ids)
+
+    event_rows: list[dict[str, Any]] = []
+    delivery_updates: list[dict[str, Any]] = []
+    outbox_rows: list[dict[str, Any]] = []
+    changed_old: list[LogEntry] = []
+    stops: dict[int, tuple[int | None, int | None]] = {}
+    now = utcnow()
+    replaying = set(replay_ids)
+    for delivery_id, pairs in new_by_delivery.items():
+        state = states[delivery_id]
+        entries = [entry for entry, _ in pairs]
+        replay = delivery_id in replaying
+        folded = fold(
+            state,
+            entries,
+            log=logs.get(delivery_id, []) if replay else None,
+            max_customer_rebooks=max_customer_rebooks,
+        )
+        for entry, event in pairs:
+            event_rows.append(
+                {
+                    "delivery_id": delivery_id,
+                    **_event_columns(entry),
+                    "received_at": now,
+                    "payload": _stored_payload(event, entry.changes),
+                }
+            )
+            if entry.applied:
+                result.applied += 1
+            else:
+                result.rejected.append(
+                    Rejection(
+                        entry.source_event_id,
+                        state["tracking_number"],
+                        entry.type,
+                        entry.rejected_reason or "rejected",
+                    )
+                )
+        changed_old.extend(folded.changed_old)
+        delivery_updates.append(
+            {"id": delivery_id, **{name: folded.state[name] for name in STATE_FIELDS}}
+        )
+        touched_route = any(
+            "route_id" in e.changes or STOP_SEQUENCE in e.changes for e in entries
+        ) or (replay and folded.state["route_id"] != state["route_id"])
+        if touched_route:
+            stops[delivery_id] = (folded.state["route_id"], _sequence(folded))
+        for payload in _outbox_payloads(
+            folded,
+            delivery_id=delivery_id,
+            tracking_number=state["tracking_number"],
+            previous_status=DeliveryStatus(state["status"]),
+            new_keys={e.key for e in entries},
+            replayed=replay,
+        ):
+            outbox_rows.append(
+                {
+                    "topic": payload.pop("_topic"),
+                    "key": str(delivery_id),
+                    "payload": payload,
+                    "created_at": now,
+                }
+            )
+
+    # 6. Write: the log (the guard against a concurrent copy), deliveries, outbox, stops.
+    inserted = 0
+    for chunk in _chunks(event_rows, _PARAMS_PER_STATEMENT):
+        returned = await session.execute(
+            _insert(session, DeliveryEvent)
+            .on_conflict_do_nothing(index_elements=["source", "source_event_id"])
+            .returning(DeliveryEvent.id),
+            chunk,
+        )
+        inserted += len(returned.all())
+    if inserted != len(event_rows):
+        raise _ConcurrentDuplicate()
+    for chunk in _chunks(delivery_updates, _PARAMS_PER_STATEMENT):
+        for row in chunk:
+            row["updated_at"] = now
+        await session.execute(sa.update(Delivery), chunk)
+    await _update_old_events(session, changed_old)
+    if outbox_rows:
+        for chunk in _chunks(outbox_rows, _PARAMS_PER_STATEMENT):
+            await session.execute(sa.insert(OutboxEvent), chunk)
+    if stops:
+        await _sync_stops(session, stops)
+    for rejection in result.rejected:
+        log.info(
+            "delivery event rejected",
+            extra={
+                "event_id": rejection.event_id,
+                "tracking_number": rejection.tracking_number,
+                "type": rejection.type,
+                "reason": rejection.reason,
+            },
+        )
+    return result
+
+
+# --- statements ---------------------------------------------------------------------------------
+
+
+def _insert(session: AsyncSession, table: Any) -> Any:
+    if session.bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def _chunks(rows: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _event_columns(entry: LogEntry) -> dict[str, Any]:
+    return {
+        "source": entry.source,
+        "source_event_id": entry.source_event_id,
+        "type": entry.type,
+        "occurred_at": entry.occurred_at,
+        "reason_code": entry.reason_code,
+        "applied": bool(entry.applied),
+        "from_status": entry.from_status,
+        "to_status": entry.to_status,
+        "rejected_reason": entry.rejected_reason,
+    }
+
+
+async def _carrier_ids(session: AsyncSession, codes: set[str]) -> dict[str, int]:
+    now = utcnow()
+    await session.execute(
+        _insert(session, Carrier).on_conflict_do_nothing(index_elements=["code"]),
+        [
+            {
+                "code": code,
+                "name": CARRIER_NAMES.get(code, code.upper()),
+                "created_at": now,
+                "updated_at": now,
+            }
+            for code in sorted(codes)
+        ],
+    )
+    rows = await session.execute(sa.select(Carrier.code, Carrier.id).where(Carrier.code.in_(codes)))
+    return dict(rows.all())
+
+
+async def _create_missing_deliveries(session: AsyncSession, keys: list[tuple[int, str]]) -> int:
+    created = 0
+    now = utcnow()
+    for chunk in _chunks(keys, _PARAMS_PER_STATEMENT):
+        returned = await session.execute(
+            _insert(session, Delivery)
+            .on_conflict_do_nothing(index_elements=["carrier_id", "tracking_number"])
+            .returning(Delivery.id),
+            [
+                {
+                    "carrier_id": carrier_id,
+                    "tracking_number": number,
+                    "status": DeliveryStatus.CREATED,
+                    "attempt_count": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for carrier_id, number in chunk
+            ],
+        )
+        created += len(returned.all())
+    return created
+
+
+async def _lock_deliveries(
+    session: AsyncSession, keys: list[tuple[int, str]]
+) -> dict[tuple[int, str], dict[str, Any]]:
+    """The deliveries' current state, locked for this transaction on PostgreSQL."""
+    columns = [Delivery.id, Delivery.carrier_id, Delivery.tracking_number] + [
+        getattr(Delivery, name) for name in STATE_FIELDS
+    ]
+    out: dict[tuple[int, str], dict[str, Any]] = {}
+    for chunk in _chunks(keys, _PARAMS_PER_STATEMENT // 2):
+        stmt = (
+            sa.select(*columns)
+            .where(sa.tuple_(Delivery.carrier_id, Delivery.tracking_number).in_(chunk))
+            .order_by(Delivery.id)
+        )
+        if session.bind.dialect.name == "postgresql":
+            stmt = stmt.with_for_update()
+        for row in (await session.execute(stmt)).mappings():
+            state = dict(row)
+            state["status"] = DeliveryStatus(state["status"])
+            state["attempt_count"] = state["attempt_count"] or 0
+            state["pod_photo_urls"] = list(state["pod_photo_urls"] or [])
+            out[(row["carrier_id"], row["tracking_number"])] = state
+    return out
+
+
+async def _already_logged(session: AsyncSession, source: str, event_ids: list[str]) -> set[str]:
+    seen: set[str] = set()
+    for chunk in _chunks(event_ids, _PARAMS_PER_STATEMENT):
+        rows = await session.scalars(
+            sa.select(DeliveryEvent.source_event_id).where(
+                DeliveryEvent.source == source, DeliveryEvent.source_event_id.in_(chunk)
+            )
+        )
+        seen.update(rows)
+    return seen
+
+
+async def _delivery_log(
+    session: AsyncSession, delivery_ids: list[int]
+) -> dict[int, list[LogEntry]]:
+    logs: dict[int, list[LogEntry]] = defaultdict(list)
+    for chunk in _chunks(delivery_ids, _PARAMS_PER_STATEMENT):
+        rows = await session.execute(
+            sa.select(
+                DeliveryEvent.id,
+                DeliveryEvent.delivery_id,
+                DeliveryEvent.source,
+                DeliveryEvent.source_event_id,
+                DeliveryEvent.type,
+                DeliveryEvent.occurred_at,
+                DeliveryEvent.reason_code,
+                DeliveryEvent.payload,
+                DeliveryEvent.applied,
+                DeliveryEvent.from_status,
+                DeliveryEvent.to_status,
+                DeliveryEvent.rejected_reason,
+            ).where(DeliveryEvent.delivery_id.in_(chunk))
+        )
+        for row in rows:
+            logs[row.delivery_id].append(_entry_from_row(row))
+    return logs
+
+
+async def _update_old_events(session: AsyncSession, entries: list[LogEntry]) -> None:
+    if not entries:
+        return
+    await session.execute(
+        sa.update(DeliveryEvent),
+        [
+            {
+                "id": e.row_id,
+                "applied": bool(e.applied),
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "rejected_reason": e.rejected_reason,
+            }
+            for e in entries
+        ],
+    )
+
+
+async def _resolve_routes(
+    session: AsyncSession,
+    events: Iterable[CanonicalEvent],
+    carrier_ids: dict[str, int],
+    operator_pattern: str,
+    operator_timezone: str,
+) -> dict[str, tuple[int, date]]:
+    """Route external id -> (route id, service date), creating routes and drivers named."""
+    zone = ZoneInfo(operator_timezone)
+    routes: dict[str, dict[str, Any]] = {}
+    drivers: dict[str, dict[str, Any]] = {}
+    for event in events:
+        if event.route is None:
+            continue
+        ref = event.route
+        when = event.window.start if event.window else event.occurred_at
+        routes.setdefault(
+            ref.external_id,
+            {
+                "external_id": ref.external_id,
+                "service_date": ref.service_date or when.astimezone(zone).date(),
+                "carrier_id": carrier_ids[event.carrier_code(operator_pattern)],
+                "driver": None,
+            },
+        )
+        if ref.driver is not None:
+            routes[ref.external_id]["driver"] = ref.driver.external_id
+            known = drivers.setdefault(ref.driver.external_id, {})
+            if ref.driver.name:
+                known["name"] = ref.driver.name
+            if ref.driver.phone:
+                known["phone"] = ref.driver.phone
+    if not routes:
+        return {}
+    now = utcnow()
+    driver_ids: dict[str, int] = {}
+    if drivers:
+        await session.execute(
+            _insert(session, Driver).on_conflict_do_nothing(index_elements=["external_id"]),
+            [
+                {
+                    "external_id": external_id,
+                    "name": facts.get("name") or external_id,
+                    "phone": facts.get("phone"),
+                    "active": True,
+                    "timezone": operator_timezone,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for external_id, facts in sorted(drivers.items())
+            ],
+        )
+        driver_ids = dict(
+            (
+                await session.execute(
+                    sa.select(Driver.external_id, Driver.id).where(
+                        Driver.external_id.in_(list(drivers))
+                    )
+                )
+            ).all()
+        )
+    await session.execute(
+        _insert(session, Route).on_conflict_do_nothing(index_elements=["external_id"]),
+        [
+            {
+                "external_id": external_id,
+                "service_date": facts["service_date"],
+                "carrier_id": facts["carrier_id"],
+                "driver_id": driver_ids.get(facts["driver"]) if facts["driver"] else None,
+                "status": "planned",
+                "created_at": now,
+                "updated_at": now,
+            }
+            for external_id, facts in sorted(routes.items())
+        ],
+    )
+    reassigned = [
+        {"external_id": external_id, "driver_id": driver_ids[facts["driver"]]}
+        for external_id, facts in routes.items()
+        if facts["driver"]
+    ]
+    for item in reassigned:
+        await session.execute(
+            sa.update(Route)
+            .where(Route.external_id == item["external_id"])
+            .where(sa.or_(Route.driver_id.is_(None), Route.driver_id != item["driver_id"]))
+            .values(driver_id=item["driver_id"], updated_at=now)
+        )
+    rows = await session.execute(
+        sa.select(Route.external_id, Route.id, Route.service_date).where(
+            Route.external_id.in_(list(routes))
+        )
+    )
+    return {external_id: (route_id, day) for external_id, route_id, day in rows.all()}
+
+
+def _sequence(result: FoldResult) -> int | None:
+    """The stop sequence from the newest applied event that set one."""
+    sequence = None
+    for entry, decision in result.decisions:
+        if decision.allowed and STOP_SEQUENCE in entry.changes:
+            sequence = entry.changes[STOP_SEQUENCE]
+        if decision.allowed and "route_id" in entry.changes and STOP_SEQUENCE not in entry.changes:
+            sequence = None
+    return sequence
+
+
+async def _sync_stops(
+    session: AsyncSession, stops: dict[int, tuple[int | None, int | None]]
+) -> None:
+    """Keep route_stops in step with each delivery's route: one stop, on its current route."""
+    for chunk in _chunks(list(stops.items()), _PARAMS_PER_STATEMENT):
+        await session.execute(
+            sa.delete(RouteStop).where(RouteStop.delivery_id.in_([d for d, _ in chunk]))
+        )
+        rows = [
+            {"route_id": route_id, "delivery_id": delivery_id, "sequence": sequence or 0}
+            for delivery_id, (route_id, sequence) in chunk
+            if route_id is not None
+        ]
+        if rows:
+            await session.execute(sa.insert(RouteStop), rows)
+
+
+def _outbox_payloads(
+    result: FoldResult,
+    *,
+    delivery_id: int,
+    tracking_number: str,
+    previous_status: DeliveryStatus,
+    new_keys: set[tuple[datetime, str, str]],
+    replayed: bool,
+) -> list[dict[str, Any]]:
+    """The outbox events for one delivery's fold: each applied change, each rejection.
+
+    In a replay, only the net status change is announced (a late 'failed_attempt' for a
+    delivery that has since been delivered must not trigger a rebook offer)."""
+    out: list[dict[str, Any]] = []
+    final = DeliveryStatus(result.state["status"])
+    last_change: tuple[LogEntry, Any] | None = None
+    for entry, decision in result.decisions:
+        is_new = entry.key in new_keys
+        base = {
+            "delivery_id": delivery_id,
+            "tracking_number": tracking_number,
+            "event_type": entry.type,
+            "source": entry.source,
+            "event_id": entry.source_event_id,
+            "occurred_at": entry.occurred_at.astimezone(UTC).isoformat(),
+            "reason_code": entry.reason_code,
+        }
+        if not decision.allowed:
+            if is_new or entry in result.changed_old:
+                out.append(
+                    {
+                        "_topic": TOPIC_REJECTED,
+                        **base,
+                        "status": str(decision.from_status),
+                        "reason": decision.reason,
+                        "late": replayed,
+                    }
+                )
+            continue
+        if decision.status_changed:
+            last_change = (entry, decision)
+        if not replayed and is_new:
+            if decision.status_changed:
+                out.append(
+                    {
+                        "_topic": TOPIC_STATUS_CHANGED,
+                        **base,
+                        "from_status": str(decision.from_status),
+                        "to_status": str(decision.to_status),
+                        "attempt_count": result.state["attempt_count"],
+                    }
+                )
+            else:
+                out.append(
+                    {
+                        "_topic": TOPIC_UPDATED,
+                        **base,
+                        "status": str(decision.to_status),
+                        "changed": sorted(k for k in entry.changes if k in CHANGEABLE),
+                    }
+                )
+    if replayed:
+        if final != previous_status and last_change is not None:
+            entry, _ = last_change
+            out.append(
+                {
+                    "_topic": TOPIC_STATUS_CHANGED,
+                    "delivery_id": delivery_id,
+                    "tracking_number": tracking_number,
+                    "event_type": entry.type,
+                    "source": entry.source,
+                    "event_id": entry.source_event_id,
+                    "occurred_at": entry.occurred_at.astimezone(UTC).isoformat(),
+                    "reason_code": entry.reason_code,
+                    "from_status": str(previous_status),
+                    "to_status": str(final),
+                    "attempt_count": result.state["attempt_count"],
+                    "late": True,
+                }
+            )
+        else:
+            for entry, decision in result.decisions:
+                if entry.key in new_keys and decision.allowed:
+                    out.append(
+                        {
+                            "_topic": TOPIC_UPDATED,
+                            "delivery_id": delivery_id,
+                            "tracking_number": tracking_number,
+                            "event_type": entry.type,
+                            "source": entry.source,
+                            "event_id": entry.source_event_id,
+                            "occurred_at": entry.occurred_at.astimezone(UTC).isoformat(),
+                            "status": str(final),
+                            "changed": sorted(k for k in entry.changes if k in CHANGEABLE),
+                            "late": True,
+                        }
+                    )
+    return out
