@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions.delivery_log import record
@@ -26,6 +26,7 @@ class Turn:
     now: datetime
     message_sid: str
     operator_tz: str
+    max_auto_rebooks: int
 
     def event_id(self, n: int) -> str:
         return f"{self.message_sid}:{n}"
@@ -35,12 +36,22 @@ class Turn:
         return self.now.astimezone(ZoneInfo(self.operator_tz)).date()
 
 
-async def load(session: AsyncSession, delivery_id: int) -> tuple[Delivery, Route | None]:
+async def load(
+    session: AsyncSession, delivery_id: int
+) -> tuple[Delivery, Route | None, int | None]:
+    """The delivery, its route and its stop number there (read before the event moves it)."""
     delivery = await session.get(Delivery, delivery_id, with_for_update=True)
     if delivery is None:
         raise LookupError(f"delivery {delivery_id} disappeared")
-    route = await session.get(Route, delivery.route_id) if delivery.route_id else None
-    return delivery, route
+    if delivery.route_id is None:
+        return delivery, None, None
+    route = await session.get(Route, delivery.route_id)
+    stop = await session.scalar(
+        select(RouteStop.sequence).where(
+            RouteStop.route_id == delivery.route_id, RouteStop.delivery_id == delivery.id
+        )
+    )
+    return delivery, route, stop
 
 
 def _todays(route: Route | None, turn: Turn) -> Route | None:
@@ -51,7 +62,7 @@ async def reschedule(
     session: AsyncSession, turn: Turn, n: int, *, delivery_id: int, start: datetime, end: datetime
 ) -> None:
     """A new window; off its old route when the day changes; today's driver is told."""
-    delivery, route = await load(session, delivery_id)
+    delivery, route, stop = await load(session, delivery_id)
     new_day = start.astimezone(ZoneInfo(turn.operator_tz)).date()
     leaves_route = route is not None and route.service_date != new_day
     changes: dict = {"window_start": start, "window_end": end, "service_date": new_day}
@@ -63,6 +74,7 @@ async def reschedule(
         type="rescheduled",
         occurred_at=turn.now,
         source_event_id=turn.event_id(n),
+        max_customer_rebooks=turn.max_auto_rebooks,
         reason_code="customer_requested_reschedule",
         **changes,
     )
@@ -76,12 +88,8 @@ async def reschedule(
                 f"{end.astimezone(ZoneInfo(turn.operator_tz)):%H:%M}."
             )
         )
-        await notify_driver(session, delivery=delivery, route=today, kind="rescheduled", note=note)
-    if leaves_route:
-        await session.execute(
-            delete(RouteStop).where(
-                RouteStop.route_id == route.id, RouteStop.delivery_id == delivery.id
-            )
+        await notify_driver(
+            session, delivery=delivery, route=today, stop=stop, kind="rescheduled", note=note
         )
 
 
@@ -94,7 +102,7 @@ async def update_address(
     line1: str | None,
     line2: str | None,
 ) -> None:
-    delivery, route = await load(session, delivery_id)
+    delivery, route, stop = await load(session, delivery_id)
     changes = {"address_line2": line2}
     if line1:
         changes["address_line1"] = line1
@@ -104,6 +112,7 @@ async def update_address(
         type="updated",
         occurred_at=turn.now,
         source_event_id=turn.event_id(n),
+        max_customer_rebooks=turn.max_auto_rebooks,
         payload={"what": "address"},
         **changes,
     )
@@ -127,7 +136,7 @@ async def save_instructions(
     instructions: str | None,
     access_code: str | None,
 ) -> None:
-    delivery, route = await load(session, delivery_id)
+    delivery, route, stop = await load(session, delivery_id)
     changes: dict = {}
     if instructions:
         changes["instructions"] = instructions
@@ -139,6 +148,7 @@ async def save_instructions(
         type="updated",
         occurred_at=turn.now,
         source_event_id=turn.event_id(n),
+        max_customer_rebooks=turn.max_auto_rebooks,
         payload={"what": "instructions"},
         **changes,
     )
@@ -189,22 +199,19 @@ async def _off_the_route(
     reason_code: str,
     note: str,
 ) -> None:
-    delivery, route = await load(session, delivery_id)
+    delivery, route, stop = await load(session, delivery_id)
     await record(
         session,
         delivery=delivery,
         type=type,
         occurred_at=turn.now,
         source_event_id=turn.event_id(n),
+        max_customer_rebooks=turn.max_auto_rebooks,
         reason_code=reason_code,
         route_id=None,
     )
     today = _todays(route, turn)
     if today is not None:
-        await notify_driver(session, delivery=delivery, route=today, kind=type, note=note)
-    if route is not None:
-        await session.execute(
-            delete(RouteStop).where(
-                RouteStop.route_id == route.id, RouteStop.delivery_id == delivery.id
-            )
+        await notify_driver(
+            session, delivery=delivery, route=today, stop=stop, kind=type, note=note
         )

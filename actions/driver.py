@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from data.models import Delivery, Route, RouteStop
+from data.models import Delivery, Route
 from data.outbox import add_event
 
 
@@ -14,22 +13,18 @@ async def notify_driver(
     *,
     delivery: Delivery,
     route: Route,
+    stop: int | None,
     kind: str,
     note: str,
     access_code: str | None = None,
 ) -> None:
     """A "driver.note" event addressed to the route's driver: the only place a code goes."""
-    sequence = await session.scalar(
-        select(RouteStop.sequence).where(
-            RouteStop.route_id == route.id, RouteStop.delivery_id == delivery.id
-        )
-    )
     payload = {
         "driver_id": route.driver_id,
         "route_id": route.id,
         "delivery_id": delivery.id,
         "tracking_number": delivery.tracking_number,
-        "stop": sequence,
+        "stop": stop,
         "kind": kind,
         "note": note,
     }

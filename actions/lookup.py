@@ -36,7 +36,11 @@ async def deliveries_for(
     on_phone = and_(
         Delivery.phone == phone,
         Delivery.status.not_in(GONE),
-        or_(Delivery.status != DeliveryStatus.DELIVERED, Delivery.delivered_at >= recent),
+        or_(
+            Delivery.status != DeliveryStatus.DELIVERED,
+            Delivery.delivered_at.is_(None),
+            Delivery.delivered_at >= recent,
+        ),
     )
     where = or_(on_phone, Delivery.id.in_(verified_ids)) if verified_ids else on_phone
     rows = await session.execute(

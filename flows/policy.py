@@ -19,7 +19,6 @@ class Policy:
     window_capacity: int = 60
     max_auto_rebooks: int = 2
     rebook_horizon_days: int = 7
-    rebook_lead_hours: int = 2  # a same-day window must start at least this far ahead
     windows_offered: int = 3
     confidence_threshold: float = 0.55
     low_confidence_turns: int = 2

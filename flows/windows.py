@@ -40,16 +40,16 @@ def day_windows(day: date, policy: Policy) -> list[Window]:
 
 
 def servable(now: datetime, load: Load, policy: Policy) -> Iterator[Window]:
-    """Windows from now to the horizon with room left, earliest first."""
+    """Windows from tomorrow to the horizon with room left, earliest first.
+
+    Today's routes are already planned and loaded, so a rebook starts the next operating day.
+    """
     today = now.astimezone(ZoneInfo(policy.timezone)).date()
-    earliest = now + timedelta(hours=policy.rebook_lead_hours)
-    for offset in range(policy.rebook_horizon_days + 1):
+    for offset in range(1, policy.rebook_horizon_days + 1):
         day = today + timedelta(days=offset)
         if load.per_day.get(day, 0) >= policy.daily_capacity:
             continue
         for window in day_windows(day, policy):
-            if window.start < earliest:
-                continue
             if load.per_window.get(window.start, 0) >= policy.window_capacity:
                 continue
             yield window

@@ -145,7 +145,7 @@ async def converse(services: Services, inbound: Inbound) -> str | None:
         decision = decide(state, understanding, facts, inbound.now, policy)
     language = decision.state.language
     text = templates.render(decision.reply, language) if decision.reply else None
-    turn = Turn(inbound.phone, inbound.now, inbound.sid, tz)
+    turn = Turn(inbound.phone, inbound.now, inbound.sid, tz, settings.max_auto_rebooks)
     try:
         await _commit(services, turn, inbound, decision, understanding, text)
     except ActionRefused as refused:

@@ -1,0 +1,121 @@
+"""Rebooking a failed delivery: concrete windows, a proposed time, confirm, route and driver."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sms_helpers import Says, count, get_delivery, rows, seed_delivery
+
+from data.models import DeliveryEvent, DeliveryException, OutboxEvent, RouteStop
+from data.types import DeliveryStatus
+
+REBOOK = Says("reschedule_delivery")
+
+
+async def test_a_failed_attempt_can_be_rebooked_from_the_offer(maria, sms_services, nlu):
+    nlu.script["reschedule"] = REBOOK
+    nlu.script["2"] = Says("inform")
+    nlu.script["yes"] = Says("affirm")
+    delivery_id = await seed_delivery(
+        sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1
+    )
+    offer = await maria.says("RESCHEDULE")
+    assert "1) Wed Mar 5, 8-10am 2) Wed Mar 5, 12-2pm 3) Thu Mar 6, 8-10am" in offer
+    confirm = await maria.says("2")
+    assert "Wed Mar 5, 12-2pm?" in confirm and "YES" in confirm
+    done = await maria.says("yes")
+    assert "rebooked for Wed Mar 5, 12-2pm" in done
+    delivery = await get_delivery(sms_services, delivery_id)
+    assert delivery.status == DeliveryStatus.SCHEDULED
+    assert delivery.service_date == date(2025, 3, 5)
+    assert delivery.window_start == datetime(2025, 3, 5, 17, 0, tzinfo=UTC)
+    [event] = await rows(sms_services, DeliveryEvent, DeliveryEvent.delivery_id == delivery_id)
+    assert (event.type, event.source) == ("rescheduled", "sms")
+
+
+async def test_tomorrow_afternoon_is_understood_and_confirmed(maria, sms_services, nlu):
+    nlu.script["can you come tomorrow afternoon"] = Says(
+        "reschedule_delivery",
+        entities={"date": date(2025, 3, 5), "after": "12:00", "before": "17:00"},
+    )
+    nlu.script["yes please"] = Says("affirm")
+    delivery_id = await seed_delivery(
+        sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1
+    )
+    confirm = await maria.says("can you come tomorrow afternoon")
+    assert "Wed Mar 5, 12-2pm?" in confirm
+    await maria.says("yes please")
+    delivery = await get_delivery(sms_services, delivery_id)
+    assert delivery.window_start == datetime(2025, 3, 5, 17, 0, tzinfo=UTC)
+
+
+async def test_a_sunday_is_not_offered_when_the_operator_does_not_work(maria, sms_services, nlu):
+    nlu.script["sunday please"] = Says("reschedule_delivery", entities={"date": date(2025, 3, 9)})
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    reply = await maria.says("sunday please")
+    assert "full or outside our hours" in reply and "Sun" not in reply
+
+
+async def test_a_full_window_is_not_offered(maria, sms_services, nlu):
+    nlu.script["reschedule"] = REBOOK
+    sms_services.settings.window_capacity = 1
+    await seed_delivery(
+        sms_services,
+        tracking="DS00000001",
+        phone="+12015559999",
+        window_start=datetime(2025, 3, 5, 13, 0, tzinfo=UTC),
+        service_date=date(2025, 3, 5),
+    )
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    offer = await maria.says("reschedule")
+    assert "Wed Mar 5, 8-10am" not in offer and "1) Wed Mar 5, 10am-12pm" in offer
+
+
+async def test_no_changes_the_pick_and_nothing_is_rebooked(maria, sms_services, nlu):
+    nlu.script["reschedule"] = REBOOK
+    nlu.script["1"] = Says("inform")
+    nlu.script["no"] = Says("deny")
+    delivery_id = await seed_delivery(
+        sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1
+    )
+    await maria.says("reschedule")
+    await maria.says("1")
+    assert "We can deliver" in await maria.says("no")
+    assert (await get_delivery(sms_services, delivery_id)).status == DeliveryStatus.FAILED_ATTEMPT
+
+
+async def test_moving_a_stop_off_todays_route_tells_the_driver(maria, sms_services, nlu):
+    nlu.script["reschedule"] = REBOOK
+    nlu.script["1"] = Says("inform")
+    nlu.script["yes"] = Says("affirm")
+    delivery_id = await seed_delivery(sms_services, on_route_today=True, stop=3)
+    await maria.says("reschedule")
+    await maria.says("1")
+    await maria.says("yes")
+    delivery = await get_delivery(sms_services, delivery_id)
+    assert delivery.route_id is None and delivery.service_date == date(2025, 3, 5)
+    assert await count(sms_services, RouteStop, RouteStop.delivery_id == delivery_id) == 0
+    [note] = await rows(sms_services, OutboxEvent, OutboxEvent.topic == "driver.note")
+    assert note.payload["delivery_id"] == delivery_id and note.payload["stop"] == 3
+    assert note.payload["kind"] == "rescheduled"
+
+
+async def test_after_too_many_failed_attempts_a_person_decides(maria, sms_services, nlu):
+    nlu.script["reschedule"] = REBOOK
+    delivery_id = await seed_delivery(
+        sms_services,
+        status=DeliveryStatus.FAILED_ATTEMPT,
+        attempts=sms_services.settings.max_auto_rebooks,
+    )
+    reply = await maria.says("reschedule")
+    assert "a person will contact you" in reply
+    [case] = await rows(sms_services, DeliveryException)
+    assert (case.delivery_id, case.reason_code) == (delivery_id, "max_attempts")
+    assert case.details["transcript"][0]["text"] == "reschedule"
+    assert (await get_delivery(sms_services, delivery_id)).status == DeliveryStatus.FAILED_ATTEMPT
+
+
+async def test_a_delivered_package_cannot_be_rebooked(maria, sms_services, nlu):
+    nlu.script["reschedule"] = REBOOK
+    await seed_delivery(sms_services, status=DeliveryStatus.DELIVERED)
+    assert "can't be rebooked" in await maria.says("reschedule")
