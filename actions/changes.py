@@ -122,6 +122,7 @@ async def update_address(
             session,
             delivery=delivery,
             route=today,
+            stop=stop,
             kind="address",
             note=f"Address corrected: {delivery.address_one_line}",
         )
@@ -158,6 +159,7 @@ async def save_instructions(
             session,
             delivery=delivery,
             route=today,
+            stop=stop,
             kind="instructions",
             note=instructions or "New access code.",
             access_code=access_code,

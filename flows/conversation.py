@@ -29,11 +29,24 @@ ABOUT_A_DELIVERY = frozenset(
     }
 )
 LANGUAGES = frozenset({"en", "es"})
+# The one-word replies our own messages suggest ("Reply RESCHEDULE ..."): meant, not guessed.
+COMMANDS = {
+    "RESCHEDULE": ("reschedule_delivery", "en"),
+    "REBOOK": ("reschedule_delivery", "en"),
+    "HOLD": ("hold_for_pickup", "en"),
+    "AGENT": ("request_human", "en"),
+    "CAMBIAR": ("reschedule_delivery", "es"),
+    "RECOGER": ("hold_for_pickup", "es"),
+    "AGENTE": ("request_human", "es"),
+}
 
 
 def decide(
     state: ConversationState, u: Understanding, facts: Facts, now: datetime, policy: Policy
 ) -> Decision:
+    command = COMMANDS.get(u.text.strip().strip(".!").upper())
+    if command is not None:
+        u = replace(u, intent=command[0], confidence=1.0, language=command[1])
     if u.language in LANGUAGES and u.confidence >= policy.confidence_threshold:
         state = replace(state, language=u.language)
     state = state.heard("customer", instructions.redact(u.text, u.entities.access_code))

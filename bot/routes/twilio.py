@@ -268,6 +268,10 @@ def _keep_for_person(services: Services, inbound: Inbound, *, reason: str) -> st
 async def _open_case_for(services: Services, inbound: Inbound, reason: str) -> None:
     try:
         async with transaction(services.sessions) as session:
+            if inbound.message_id is None:  # the deadline may have cut in around the commit
+                inbound.message_id = await session.scalar(
+                    select(Message.id).where(Message.provider_id == inbound.sid)
+                )
             if inbound.message_id is None:
                 message = await record_inbound(
                     session,

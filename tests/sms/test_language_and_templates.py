@@ -1,0 +1,78 @@
+"""Replies in the customer's language, from templates that fit in two SMS segments."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sms_helpers import Says, rows, seed_delivery
+
+from bot.sms.segments import segments
+from bot.sms.templates import LANGUAGES, Templates
+from data.models import Contact
+from data.types import DeliveryStatus
+from flows.model import Reply
+
+LONG = {
+    "tracking": "9400111899223197428490",
+    "brand": "Doorstep Deliveries",
+    "support": "support@doorstep.example or 1-800-555-0199",
+    "hours": 24,
+    "depot": "1200 Commerce Way, Newark, NJ 07114",
+    "pod": "https://pod.doorstep.example/p/9400111899223197428490.jpg",
+    "address": "12345 Martin Luther King Jr Blvd, Apt 1234",
+    "delivered_at": datetime(2025, 12, 31, 23, 59, tzinfo=UTC),
+    "eta": datetime(2025, 12, 31, 22, 45, tzinfo=UTC),
+    "window_start": datetime(2025, 12, 31, 15, 0, tzinfo=UTC),
+    "window_end": datetime(2025, 12, 31, 17, 0, tzinfo=UTC),
+    "stops_away": 12,
+    "reason": "address_incorrect_or_incomplete",
+    "attempts": 2,
+    "has_code": True,
+    "choices": [
+        ("9400111899223197428490", "failed_attempt"),
+        ("9400111899223197428491", "out_for_delivery"),
+        ("9400111899223197428492", "held_for_pickup"),
+    ],
+    "windows": [
+        (
+            datetime(2025, 12, 29, 15, tzinfo=UTC) + timedelta(days=d),
+            datetime(2025, 12, 29, 17, tzinfo=UTC) + timedelta(days=d),
+        )
+        for d in range(3)
+    ],
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_template_renders_within_two_segments(language):
+    templates = Templates()
+    for key in templates.keys():
+        text = templates.render(Reply(key, LONG), language)
+        assert text, key
+        assert segments(text) <= 2, f"{language} {key}: {segments(text)} segments: {text}"
+
+
+def test_both_languages_have_every_message():
+    templates = Templates()
+    spanish = {f"{s}.{n}" for s, names in templates.texts["es"].items() for n in names}
+    assert set(templates.keys()) <= spanish
+
+
+def test_segments_are_counted_by_encoding():
+    assert segments("a" * 160) == 1 and segments("a" * 161) == 2
+    assert segments("á" * 70) == 1 and segments("á" * 71) == 2
+    assert segments("ñ" * 160) == 1  # ñ is GSM-7
+    assert segments("€" * 80) == 1 and segments("€" * 81) == 2
+
+
+async def test_a_spanish_speaker_gets_spanish_and_it_is_remembered(maria, sms_services, nlu):
+    nlu.script["¿dónde está mi paquete?"] = Says("where_is_my_package", language="es")
+    nlu.script["ok"] = Says("affirm", confidence=0.4, language="en")
+    await seed_delivery(
+        sms_services, status=DeliveryStatus.OUT_FOR_DELIVERY, on_route_today=True, stop=3
+    )
+    assert "va en camino, a 2 paradas" in await maria.says("¿Dónde está mi paquete?")
+    assert "Perdon" in await maria.says("ok")  # unsure of the language: keeps Spanish
+    [contact] = await rows(sms_services, Contact)
+    assert contact.language == "es"
