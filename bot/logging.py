@@ -2,8 +2,9 @@
 
 The rule: access codes (gate, door, building, lockbox codes) are never passed to the logger.
 Two nets catch mistakes: a value under a secret key (access_code, gate_code, door_code, code…)
-is replaced by "[redacted]", and a caller logging text that may contain a code it knows passes
-it in `redact=[...]` so every occurrence in the line is replaced:
+is replaced by "[redacted]", so is `code=…` / `"gate_code": "…"` inside text (URLs with query
+strings, form bodies, JSON), and a caller logging free text that may contain a code it knows
+passes it in `redact=[...]` so every occurrence in the line is replaced:
 
     log.info("access instructions updated", note=text, redact=[delivery.access_code])
 
@@ -55,6 +56,13 @@ _PHONE = re.compile(
 )
 
 
+# A secret key's value inside text: query strings (code=4471), form bodies, JSON ("code": "4471").
+_SECRET_NAMES = "|".join(sorted(SECRET_KEYS, key=len, reverse=True))
+_SECRET_IN_TEXT = re.compile(
+    r"(?i)(?<![\w])([\"']?(?:" + _SECRET_NAMES + r")[\"']?\s*[=:]\s*[\"']?)([^&\s\"',;}]+)"
+)
+
+
 def mask_phones(text: str) -> str:
     """Every phone number in `text` masked like data.phones.mask_phone."""
 
@@ -72,6 +80,7 @@ def _clean(value: Any, secrets: tuple[str, ...]) -> Any:
     if isinstance(value, str):
         for secret in secrets:
             value = value.replace(secret, REDACTED)
+        value = _SECRET_IN_TEXT.sub(lambda m: m.group(1) + REDACTED, value)
         return mask_phones(value)
     if isinstance(value, Mapping):
         return {k: REDACTED if _is_secret_key(k) else _clean(v, secrets) for k, v in value.items()}

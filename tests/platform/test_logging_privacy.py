@@ -115,3 +115,23 @@ def test_stdlib_and_uvicorn_logs_come_out_the_same_way(log_output: io.StringIO) 
     (line,) = lines(log_output)
     assert line["event"] == "client +1201***0123 disconnected"
     assert line["level"] == "warning" and line["logger"] == "uvicorn.error"
+
+
+async def test_every_request_is_logged_once_with_the_phone_masked(
+    log_output: io.StringIO, services
+) -> None:  # noqa: ANN001
+    import httpx
+
+    from bot.app import create_app
+
+    app = create_app(services=services)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://doorstep.test") as http:
+        response = await http.get("/customers/+12015550123?code=4471")
+    assert response.status_code == 404
+    (line,) = [entry for entry in lines(log_output) if entry["event"] == "http request"]
+    assert line["method"] == "GET"
+    assert line["path"] == "/customers/+1201***0123"
+    assert line["status"] == 404 and line["route"] == "unmatched"
+    assert isinstance(line["duration_ms"], float)
+    assert "4471" not in log_output.getvalue()
