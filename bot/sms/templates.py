@@ -44,7 +44,7 @@ class Templates:
                 self.texts[language] = yaml.safe_load(fh)
         self._compiled: dict[tuple[str, str], Any] = {}
 
-    def keys(self) -> list[str]:
+    def message_keys(self) -> list[str]:
         """Every message key ('section.name'), from the English file."""
         words = ("statuses", "reasons")
         return [
