@@ -20,6 +20,7 @@ import secrets
 import signal
 import socket
 from datetime import UTC, timedelta
+from pathlib import Path
 
 import structlog
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -95,6 +96,7 @@ class Worker:
         renew_every_seconds: float = 10.0,
         lag_every_seconds: float = 5.0,
         relay_batch: int = 500,
+        heartbeat_file: Path | None = None,
     ) -> None:
         if renew_every_seconds >= lock_ttl_seconds:
             raise ValueError("the scheduler lock must be renewed before its TTL runs out")
@@ -105,6 +107,7 @@ class Worker:
         self.renew_every_seconds = renew_every_seconds
         self.lag_every_seconds = lag_every_seconds
         self.relay_batch = relay_batch
+        self.heartbeat_file = heartbeat_file
         self.token = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self.scheduler: AsyncIOScheduler | None = None
         self.is_leader = False
@@ -121,6 +124,8 @@ class Worker:
             self._spawn(self._sample_backlog(), "outbox-backlog")
         if self.run_scheduler:
             self._spawn(self._lead_scheduler(), "scheduler-lock")
+        if self.heartbeat_file is not None:
+            self._spawn(self._heartbeat(self.heartbeat_file), "heartbeat")
         log.info(
             "worker started", relay=self.run_relay, scheduler=self.run_scheduler, id=self.token
         )
@@ -182,6 +187,12 @@ class Worker:
                 OUTBOX_LAG.set(waiting)
                 OUTBOX_OLDEST_SECONDS.set(oldest)
             await self._nap(self.lag_every_seconds)
+
+    async def _heartbeat(self, path: Path) -> None:
+        """Touch `path` while the event loop is alive (the container's health check reads it)."""
+        while not self._stop.is_set():
+            await asyncio.to_thread(path.touch)
+            await self._nap(5.0)
 
     async def _lead_scheduler(self) -> None:
         while not self._stop.is_set():
@@ -259,7 +270,13 @@ async def prune_relayed_outbox(services: Services) -> None:
         log.info("outbox pruned", removed=removed)
 
 
-async def run_worker(settings: Settings, *, relay: bool = True, scheduler: bool = True) -> None:
+async def run_worker(
+    settings: Settings,
+    *,
+    relay: bool = True,
+    scheduler: bool = True,
+    heartbeat_file: Path | None = None,
+) -> None:
     """`doorstep worker`: build Services, run until SIGTERM or Ctrl-C."""
     services = Services.build(settings)
     stop = asyncio.Event()
@@ -268,6 +285,9 @@ async def run_worker(settings: Settings, *, relay: bool = True, scheduler: bool 
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     try:
-        await Worker(services, run_relay=relay, run_scheduler=scheduler).run_until(stop)
+        worker = Worker(
+            services, run_relay=relay, run_scheduler=scheduler, heartbeat_file=heartbeat_file
+        )
+        await worker.run_until(stop)
     finally:
         await services.aclose()
