@@ -38,7 +38,7 @@ class _RunningApp:
             uvicorn.Config(create_app(services=services), host="127.0.0.1", port=0, log_config=None)
         )
         task = asyncio.create_task(self.server.serve())
-        while not self.server.started:
+        while not self.server.started:  # noqa: ASYNC110 - uvicorn offers no event
             await asyncio.sleep(0.01)
         self.port = self.server.servers[0].sockets[0].getsockname()[1]
         self.ready.set()
