@@ -390,8 +390,11 @@ async def apply_events(
         return (carrier_ids[e.carrier_code(operator_pattern)], e.tracking_number)
 
     keys = sorted({delivery_key(e) for e in unique.values()})
-    result.deliveries_created = await _create_missing_deliveries(session, keys)
     rows = await _lock_deliveries(session, keys)
+    missing = [key for key in keys if key not in rows]
+    if missing:  # events can arrive before 'created': the delivery starts with them
+        result.deliveries_created = await _create_missing_deliveries(session, missing)
+        rows.update(await _lock_deliveries(session, missing))
 
     # 3. Drop the events already logged (replays of a webhook, a re-import).
     seen = await _already_logged(session, source, list(unique))
@@ -506,10 +509,34 @@ async def apply_events(
         inserted += len(returned.all())
     if inserted != len(event_rows):
         raise _ConcurrentDuplicate()
-    for chunk in _chunks(delivery_updates, _PARAMS_PER_STATEMENT):
-        for row in chunk:
-            row["updated_at"] = now
-        await session.execute(sa.update(Delivery), chunk)
+    # Only the columns some delivery of the batch changed: one UPDATE shape for the batch.
+    changed_columns = sorted(
+        {
+            name
+            for row in delivery_updates
+            for name in STATE_FIELDS
+            if row[name] != states[row["id"]][name]
+        }
+    )
+    if changed_columns:
+        table = Delivery.__table__
+        statement = (
+            table.update()
+            .where(table.c.id == sa.bindparam("_id"))
+            .values(
+                updated_at=now,
+                **{
+                    name: sa.bindparam(f"_{name}", type_=table.c[name].type)
+                    for name in changed_columns
+                },
+            )
+        )
+        params = [
+            {"_id": row["id"], **{f"_{name}": row[name] for name in changed_columns}}
+            for row in delivery_updates
+        ]
+        for chunk in _chunks(params, _PARAMS_PER_STATEMENT):
+            await session.execute(statement, chunk)
     await _update_old_events(session, changed_old)
     if outbox_rows:
         for chunk in _chunks(outbox_rows, _PARAMS_PER_STATEMENT):
@@ -560,6 +587,10 @@ def _event_columns(entry: LogEntry) -> dict[str, Any]:
 
 
 async def _carrier_ids(session: AsyncSession, codes: set[str]) -> dict[str, int]:
+    query = sa.select(Carrier.code, Carrier.id).where(Carrier.code.in_(codes))
+    known = dict((await session.execute(query)).all())
+    if len(known) == len(codes):
+        return known
     now = utcnow()
     await session.execute(
         _insert(session, Carrier).on_conflict_do_nothing(index_elements=["code"]),
@@ -719,6 +750,17 @@ async def _resolve_routes(
     now = utcnow()
     driver_ids: dict[str, int] = {}
     if drivers:
+        driver_ids = dict(
+            (
+                await session.execute(
+                    sa.select(Driver.external_id, Driver.id).where(
+                        Driver.external_id.in_(list(drivers))
+                    )
+                )
+            ).all()
+        )
+        drivers = {k: v for k, v in drivers.items() if k not in driver_ids}
+    if drivers:
         await session.execute(
             _insert(session, Driver).on_conflict_do_nothing(index_elements=["external_id"]),
             [
@@ -734,7 +776,7 @@ async def _resolve_routes(
                 for external_id, facts in sorted(drivers.items())
             ],
         )
-        driver_ids = dict(
+        driver_ids.update(
             (
                 await session.execute(
                     sa.select(Driver.external_id, Driver.id).where(
@@ -743,39 +785,50 @@ async def _resolve_routes(
                 )
             ).all()
         )
-    await session.execute(
-        _insert(session, Route).on_conflict_do_nothing(index_elements=["external_id"]),
-        [
-            {
-                "external_id": external_id,
-                "service_date": facts["service_date"],
-                "carrier_id": facts["carrier_id"],
-                "driver_id": driver_ids.get(facts["driver"]) if facts["driver"] else None,
-                "status": "planned",
-                "created_at": now,
-                "updated_at": now,
-            }
-            for external_id, facts in sorted(routes.items())
-        ],
+    known_routes = set(
+        await session.scalars(
+            sa.select(Route.external_id).where(Route.external_id.in_(list(routes)))
+        )
     )
-    reassigned = [
-        {"external_id": external_id, "driver_id": driver_ids[facts["driver"]]}
-        for external_id, facts in routes.items()
-        if facts["driver"]
-    ]
-    for item in reassigned:
+    missing_routes = {k: v for k, v in routes.items() if k not in known_routes}
+    if missing_routes:
         await session.execute(
-            sa.update(Route)
-            .where(Route.external_id == item["external_id"])
-            .where(sa.or_(Route.driver_id.is_(None), Route.driver_id != item["driver_id"]))
-            .values(driver_id=item["driver_id"], updated_at=now)
+            _insert(session, Route).on_conflict_do_nothing(index_elements=["external_id"]),
+            [
+                {
+                    "external_id": external_id,
+                    "service_date": facts["service_date"],
+                    "carrier_id": facts["carrier_id"],
+                    "driver_id": driver_ids.get(facts["driver"]) if facts["driver"] else None,
+                    "status": "planned",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for external_id, facts in sorted(missing_routes.items())
+            ],
         )
-    rows = await session.execute(
-        sa.select(Route.external_id, Route.id, Route.service_date).where(
-            Route.external_id.in_(list(routes))
+    rows = (
+        await session.execute(
+            sa.select(Route.external_id, Route.id, Route.service_date, Route.driver_id).where(
+                Route.external_id.in_(list(routes))
+            )
         )
-    )
-    return {external_id: (route_id, day) for external_id, route_id, day in rows.all()}
+    ).all()
+    reassigned = [
+        {"route_id": route_id, "new_driver_id": driver_ids[routes[external_id]["driver"]]}
+        for external_id, route_id, _, driver_id in rows
+        if routes[external_id]["driver"]
+        and driver_ids.get(routes[external_id]["driver"]) not in (None, driver_id)
+    ]
+    if reassigned:  # a route handed to another driver
+        table = Route.__table__
+        await session.execute(
+            table.update()
+            .where(table.c.id == sa.bindparam("route_id"))
+            .values(driver_id=sa.bindparam("new_driver_id"), updated_at=now),
+            reassigned,
+        )
+    return {external_id: (route_id, day) for external_id, route_id, day, _ in rows}
 
 
 def _sequence(result: FoldResult) -> int | None:
