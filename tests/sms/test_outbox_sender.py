@@ -1,0 +1,53 @@
+"""Queued replies go out through the outbox; opted-out numbers are never texted."""
+
+from __future__ import annotations
+
+from sms_helpers import NOW, rows
+
+from actions.messages import queue_message
+from bot.sms.sender import ConsoleSender, SendFailed, send_pending
+from data.models import Contact, Message
+from data.types import MessageStatus
+
+
+async def _queue(services, phone: str) -> None:  # noqa: ANN001
+    async with services.sessions() as session, session.begin():
+        queue_message(
+            session,
+            phone=phone,
+            body="A person will reply soon.",
+            template="handoff.person",
+            delivery_id=None,
+            now=NOW,
+        )
+
+
+async def test_a_queued_message_is_sent_once(sms_services):
+    await _queue(sms_services, "+12015550123")
+    sender = ConsoleSender()
+    assert await send_pending(sms_services, sender, now=NOW) == 1
+    assert await send_pending(sms_services, sender, now=NOW) == 0
+    [message] = await rows(sms_services, Message)
+    assert message.status == MessageStatus.QUEUED and message.provider_id == "console-1"
+    assert sender.sent == [("+12015550123", "A person will reply soon.")]
+
+
+async def test_an_opted_out_number_is_suppressed(sms_services, maria):
+    await maria.says("STOP")
+    await _queue(sms_services, maria.number)
+    sender = ConsoleSender()
+    await send_pending(sms_services, sender, now=NOW)
+    assert sender.sent == []
+    pending = await rows(sms_services, Message, Message.template == "handoff.person")
+    assert pending[0].status == MessageStatus.SUPPRESSED
+
+
+async def test_twilio_21610_opts_the_number_out(sms_services):
+    class Refusing:
+        async def send(self, *, to, body, media_urls):  # noqa: ANN001, ANN202
+            raise SendFailed("21610", "Attempt to send to unsubscribed recipient")
+
+    await _queue(sms_services, "+12015550123")
+    await send_pending(sms_services, Refusing(), now=NOW)
+    [contact] = await rows(sms_services, Contact)
+    assert contact.opted_out and contact.opt_out_source == "twilio_21610"
