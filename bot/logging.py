@@ -115,6 +115,14 @@ def scrub_sensitive(
 _HANDLER_NAME = "doorstep"
 
 
+def _drop_console_colors(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """uvicorn adds an ANSI-coloured copy of its message; the JSON line needs only one."""
+    event_dict.pop("color_message", None)
+    return event_dict
+
+
 def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> None:
     """JSON lines (or a console view with LOG_JSON=false) on stderr, for every logger."""
     shared: list[Any] = [
@@ -123,6 +131,7 @@ def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> No
         structlog.stdlib.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.stdlib.ExtraAdder(),
+        _drop_console_colors,
     ]
     renderer: Any = (
         structlog.processors.JSONRenderer()
