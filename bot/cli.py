@@ -13,6 +13,7 @@ from bot.commands import chat as chat_cmd
 from bot.commands import demo as demo_cmd
 from bot.commands import ingest as ingest_cmd
 from bot.commands import nlu as nlu_cmd
+from bot.commands import run as run_cmd
 from bot.commands import worker as worker_cmd
 
 app = typer.Typer(help="Doorstep: the last-mile delivery assistant.", no_args_is_help=True)
@@ -26,6 +27,7 @@ app.command("import")(ingest_cmd.import_file)
 app.command("demo-data")(demo_cmd.demo_data)
 app.command("chat")(chat_cmd.chat)
 app.command("worker")(worker_cmd.worker)
+app.command("run")(run_cmd.run)
 bench_app.command("ingest")(bench_ingest.main)
 bench_app.command("nlu")(bench_nlu.main)
 bench_app.command("sms")(bench_sms.main)
