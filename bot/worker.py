@@ -19,7 +19,7 @@ import os
 import secrets
 import signal
 import socket
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import structlog
@@ -92,6 +92,7 @@ class Worker:
         *,
         run_relay: bool = True,
         run_scheduler: bool = True,
+        run_sms_sender: bool = True,
         lock_ttl_seconds: int = 30,
         renew_every_seconds: float = 10.0,
         lag_every_seconds: float = 5.0,
@@ -103,6 +104,7 @@ class Worker:
         self.services = services
         self.run_relay = run_relay
         self.run_scheduler = run_scheduler
+        self.run_sms_sender = run_sms_sender
         self.lock_ttl_seconds = lock_ttl_seconds
         self.renew_every_seconds = renew_every_seconds
         self.lag_every_seconds = lag_every_seconds
@@ -122,6 +124,8 @@ class Worker:
         if self.run_relay:
             self._spawn(self._relay(), "outbox-relay")
             self._spawn(self._sample_backlog(), "outbox-backlog")
+        if self.run_sms_sender:
+            self._spawn(self._send_sms(), "sms-sender")
         if self.run_scheduler:
             self._spawn(self._lead_scheduler(), "scheduler-lock")
         if self.heartbeat_file is not None:
@@ -176,6 +180,20 @@ class Worker:
             batch=self.relay_batch,
             on_pass=on_pass,
         )
+
+    async def _send_sms(self) -> None:
+        """Hand the SMS outbox to the sender (console or Twilio); retries are the outbox's."""
+        from bot.sms.sender import send_pending, sender_for
+
+        sender = sender_for(self.services.settings)
+        while not self._stop.is_set():
+            sent = 0
+            try:
+                sent = await send_pending(self.services, sender, now=datetime.now(UTC))
+            except (SQLAlchemyError, OSError) as exc:
+                log.warning("sms outbox pass failed", error=str(exc))
+            if not sent:
+                await self._nap(1.0)
 
     async def _sample_backlog(self) -> None:
         while not self._stop.is_set():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -47,7 +48,8 @@ class ConsoleSender:
     async def send(self, *, to: str, body: str, media_urls: list[str]) -> str:
         self.sent.append((to, body))
         log.info("SMS to %s: %s", mask_phone(to), body)
-        return f"console-{len(self.sent)}"
+        # Unique across restarts: provider ids are unique per channel in the store.
+        return f"console-{uuid.uuid4().hex}"
 
 
 class TwilioSender:

@@ -28,7 +28,7 @@ async def test_a_queued_message_is_sent_once(sms_services):
     assert await send_pending(sms_services, sender, now=NOW) == 1
     assert await send_pending(sms_services, sender, now=NOW) == 0
     [message] = await rows(sms_services, Message)
-    assert message.status == MessageStatus.QUEUED and message.provider_id == "console-1"
+    assert message.status == MessageStatus.QUEUED and message.provider_id.startswith("console-")
     assert sender.sent == [("+12015550123", "A person will reply soon.")]
 
 
@@ -51,3 +51,23 @@ async def test_twilio_21610_opts_the_number_out(sms_services):
     await send_pending(sms_services, Refusing(), now=NOW)
     [contact] = await rows(sms_services, Contact)
     assert contact.opted_out and contact.opt_out_source == "twilio_21610"
+
+
+async def test_the_worker_hands_queued_replies_to_the_sender(sms_services):
+    import asyncio
+
+    from bot.worker import Worker
+
+    await _queue(sms_services, "+12015550124")
+    worker = Worker(sms_services, run_relay=False, run_scheduler=False)
+    await worker.start()
+    try:
+        for _ in range(100):
+            [message] = await rows(sms_services, Message)
+            if message.status != MessageStatus.PENDING:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await worker.stop()
+    assert message.status == MessageStatus.QUEUED
+    assert message.attempts == 1
