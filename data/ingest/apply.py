@@ -371,6 +371,10 @@ async def apply_events(
     ]
     if unknown:
         raise UnknownCarrier(unknown)
+    if session.bind.dialect.name == "postgresql":
+        # asyncpg prepares statements once per connection; a generic plan made while the log
+        # was small (a sequential scan) would stick as it grows. Plan with the real values.
+        await session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
     # 1. One event per id: later copies in the same batch are duplicates.
     unique: dict[str, CanonicalEvent] = {}
@@ -640,10 +644,21 @@ async def _lock_deliveries(
         getattr(Delivery, name) for name in STATE_FIELDS
     ]
     out: dict[tuple[int, str], dict[str, Any]] = {}
-    for chunk in _chunks(keys, _PARAMS_PER_STATEMENT // 2):
+    by_carrier: dict[int, list[str]] = defaultdict(list)
+    for carrier_id, number in keys:
+        by_carrier[carrier_id].append(number)
+    chunks = [
+        (carrier_id, chunk)
+        for carrier_id, numbers in sorted(by_carrier.items())
+        for chunk in _chunks(numbers, _PARAMS_PER_STATEMENT)
+    ]
+    for carrier_id, chunk in chunks:
         stmt = (
             sa.select(*columns)
-            .where(sa.tuple_(Delivery.carrier_id, Delivery.tracking_number).in_(chunk))
+            .where(
+                Delivery.carrier_id == carrier_id,
+                _one_of(session, Delivery.tracking_number, chunk),
+            )
             .order_by(Delivery.id)
         )
         if session.bind.dialect.name == "postgresql":
@@ -662,11 +677,21 @@ async def _already_logged(session: AsyncSession, source: str, event_ids: list[st
     for chunk in _chunks(event_ids, _PARAMS_PER_STATEMENT):
         rows = await session.scalars(
             sa.select(DeliveryEvent.source_event_id).where(
-                DeliveryEvent.source == source, DeliveryEvent.source_event_id.in_(chunk)
+                DeliveryEvent.source == source,
+                _one_of(session, DeliveryEvent.source_event_id, chunk),
             )
         )
         seen.update(rows)
     return seen
+
+
+def _one_of(session: AsyncSession, column: Any, values: list[Any]) -> Any:
+    """column IN values; on PostgreSQL one array parameter (= ANY), one plan for any length."""
+    if session.bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == sa.any_(sa.bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
 
 
 async def _delivery_log(
