@@ -103,7 +103,7 @@ _NOT_A_CODE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _TIME_WORD_BEFORE = re.compile(
-    r"\b(?:at|after|before|by|until|til|till|between|from|around|and|to|antes|despues|después"
+    r"\b(?:at|after|before|by|until|til|till|between|around|antes|despues|después"
     r"|las)\s*$",
     re.IGNORECASE,
 )
@@ -282,7 +282,7 @@ _NUMBER_WORD_RE = re.compile(
 _MIN = r"(?:m|min|mins|minute|minutes|mn|mns|minuto|minutos)\b"
 _HR = r"(?:h|hr|hrs|hour|hours|hora|horas)\b"
 _DELAYS: list[tuple[re.Pattern[str], Any]] = [
-    (re.compile(rf"\b(?:an?|one|1|una)\s+{_HR}\s+(?:and|y)\s+(?:a\s+)?(?:half|media)\b"), 90),
+    (re.compile(rf"\b(?:(?:an?|one|1|una)\s+)?{_HR}\s+(?:and|y)\s+(?:a\s+)?(?:half|media)\b"), 90),
     (re.compile(r"\b(?:1\s+and\s+a\s+half|one\s+and\s+a\s+half)\s+(?:h|hr|hrs|hours?)\b"), 90),
     (re.compile(r"\b(?:half\s+(?:an\s+)?hour|half\s+hr|media\s+hora|1/2\s*(?:hr|hour))\b"), 30),
     (re.compile(r"\b(?:(?:a\s+)?quarter\s+(?:of\s+an\s+)?hour|cuarto\s+de\s+hora)\b"), 15),

@@ -269,6 +269,15 @@ _AT = re.compile(rf"\b(?:at|around|arround|round|about|@)\s*{_clock('a')}")
 _EXPLICIT_AMPM = re.compile(rf"(?<![\w#:/.-]){_clock('a')}")
 
 
+_BUSY = re.compile(
+    r"\b(?:work|working|busy|out|away|gone|trabajo|ocupad[oa]|fuera|at\s+work|school)\b"
+    r"(?:\s+\w+){0,2}\s*$"
+)
+_NOT_A_WINDOW_BEFORE = re.compile(
+    r"\b(?:close|closes|closed|closing|leave|leaving|open|opens|cierr[ao]n?|salgo|sale)\s*$"
+)
+
+
 def _negated(text: str, start: int) -> bool:
     window = text[max(0, start - 24) : start]
     return re.search(rf"\b{_NEG}\b(?:\s+\w+){{0,2}}\s*$", window) is not None
@@ -329,24 +338,37 @@ def _window(text: str) -> tuple[int | None, int | None]:
             break
     if after is None:
         for match in _AFTER.finditer(text):
-            if _negated(text, match.start()):
-                continue
             clock = _read_clock(match, "a")
-            if clock:
-                after = clock.minutes(prefer=period)
-                break
+            if clock is None:
+                continue
+            if _negated(text, match.start()):  # "don't come after 5" = before 5
+                before = before if before is not None else clock.minutes(prefer=period)
+                continue
+            after = clock.minutes(prefer=period)
+            break
     if before is None:
         for match in _BEFORE.finditer(text):
             clock = _read_clock(match, "a")
-            if clock and not _negated(text, match.start()):
-                before = clock.minutes(prefer=period)
-                break
+            if clock is None:
+                continue
+            if _BUSY.search(text[: match.start()]):
+                # "i work until 6": the window opens then (unless a day part says otherwise).
+                if period is None and after is None:
+                    after = clock.minutes(prefer=period)
+                continue
+            if _negated(text, match.start()):  # "dont come before 10": the window opens then
+                after = after if after is not None else clock.minutes(prefer=period)
+                continue
+            before = clock.minutes(prefer=period)
+            break
     if after is None and before is None:
         for pattern in (_AT, _EXPLICIT_AMPM):
             for match in pattern.finditer(text):
                 clock = _read_clock(match, "a")
                 if clock is None or _negated(text, match.start()):
                     continue
+                if _NOT_A_WINDOW_BEFORE.search(text[: match.start()]):
+                    continue  # "we close at 5" is a constraint, not the window asked for
                 if pattern is _EXPLICIT_AMPM and clock.meridiem is None:
                     continue
                 after = clock.minutes(prefer=period)
@@ -515,14 +537,43 @@ def _day(text: str, today: date) -> date | None:
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
             taken.append((match.start(), match.end()))
-            if _negated(text, match.start()):
+            if _day_ruled_out(text, match.start(), match.end()):
                 continue
             resolved = _resolve_day(kind, match, today)
             if resolved is not None:
                 found.append((match.start(), resolved))
     if not found:
         return None
-    return min(found)[1]
+    found.sort()
+    # "we close at 5 friday so thursday is better": after a contrast, the later day is the ask.
+    if len(found) > 1 and _CONTRAST.search(text[found[0][0] : found[-1][0]]):
+        return found[-1][1]
+    return found[0][1]
+
+
+_CONTRAST = re.compile(
+    r"\b(?:but|so|instead|rather|better|actually|pero|mejor|mas\s+bien|en\s+vez)\b"
+)
+_NOT_THERE_BEFORE = re.compile(
+    r"\b(?:not|no|cant|can't|cannot|wont|won't|isnt|isn't|aren't|unable)\b(?:\s+\w+){0,3}?"
+    r"\s+(?:home|here|there|around|available|estar|estoy|voy|be|free|in|work)\b"
+    r"(?:\s+\w+){0,2}\s*$"
+    r"|\b(?:until|till|through|out\s+until|away\s+until)\s*$"
+)
+_RULED_OUT_AFTER = re.compile(
+    r"^\s*(?:doesnt|doesn't|does\s+not|dont|don't|wont|won't|isnt|isn't|is\s+no\s+good|"
+    r"no\s+good|is\s+bad|no\s+me\s+sirve|no\s+puedo|no\s+funciona)\b"
+)
+
+
+def _day_ruled_out(text: str, start: int, end: int) -> bool:
+    """A day the customer says does not work: "not home today", "tmrw doesnt work"."""
+    before = text[max(0, start - 40) : start]
+    return (
+        _negated(text, start)
+        or _NOT_THERE_BEFORE.search(before) is not None
+        or _RULED_OUT_AFTER.match(text[end:]) is not None
+    )
 
 
 def parse_when(text: str, now: datetime) -> When:
