@@ -190,8 +190,8 @@ _STREET_TYPES = (
     r"ter|terrace|pkwy|parkway|hwy|highway|cir|circle|sq|square|trl|trail|loop|plaza|row|aly"
 )
 _UNIT = (
-    r"(?:apt|apartment|unit|suite|ste|apto|apartamento|departamento|depto|bldg|building|fl|"
-    r"floor|#)\.?\s*#?\s*(?:[A-Za-z]?\d+[A-Za-z0-9-]*|[A-Za-z]\b)"
+    r"(?:apartamento|apartment|departamento|depto|apto|apt|unit|suite|ste|building|bldg|floor|"
+    r"fl|#)\.?\s*#?\s*(?:[A-Za-z]?\d+[A-Za-z0-9-]*|[A-Za-z]\b)"
 )
 _STREET_ADDRESS = re.compile(
     rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[NSEWnsew]\.?\s+)?(?:[A-Za-z0-9'.]+\s+){{0,4}}?"
@@ -202,7 +202,7 @@ _STREET_ADDRESS = re.compile(
     re.IGNORECASE,
 )
 _SPANISH_STREET = re.compile(
-    r"\b(?:calle|avenida|avda|carrera)\s+[A-Za-zÀ-ÿ0-9 ]{1,30}?\s*#?\s*\d{1,6}[A-Za-z]?"
+    r"\b(?:calle|avenida|avda|carrera)\s+[A-Za-zÀ-ÿ ]{1,30}?\s*#?\s*\d{1,6}[A-Za-z]?\b"
     rf"(?:\s*,?\s*{_UNIT})?",
     re.IGNORECASE,
 )
@@ -280,7 +280,7 @@ _NUMBER_WORD_RE = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True)) + r")\b"
 )
 _MIN = r"(?:m|min|mins|minute|minutes|mn|mns|minuto|minutos)\b"
-_HR = r"(?:h|hr|hrs|hour|hours|hora|horas)\b"
+_HR = r"(?:h|hr|hrs|hour|hours|hora|horas)(?![a-z])"
 _DELAYS: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(rf"\b(?:(?:an?|one|1|una)\s+)?{_HR}\s+(?:and|y)\s+(?:a\s+)?(?:half|media)\b"), 90),
     (re.compile(r"\b(?:1\s+and\s+a\s+half|one\s+and\s+a\s+half)\s+(?:h|hr|hrs|hours?)\b"), 90),

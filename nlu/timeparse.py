@@ -123,8 +123,6 @@ _SPANISH = _words(
 
 _SHORTHAND = _words(
     {
-        r"a\.m\.?|a\.m": "am",
-        r"p\.m\.?|p\.m": "pm",
         r"tmrw+|tmr|tmrow|tmro|tmw|tmorrow|tomoro+w?|tomor+ow|tom+or+ow|tomorr?w|2mor+o+w?|2mrw|2moz": (  # noqa: E501
             "tomorrow"
         ),
@@ -170,6 +168,7 @@ def normalize_sms(text: str) -> str:
     out = re.sub(r"[’`´]", "'", out)
     for pattern, repl in _SPANISH:
         out = pattern.sub(repl, out)
+    out = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", out)
     for pattern, repl in _SHORTHAND:
         out = pattern.sub(repl, out)
     out = _SAT.sub("saturday", out)
@@ -560,6 +559,10 @@ _NOT_THERE_BEFORE = re.compile(
     r"(?:\s+\w+){0,2}\s*$"
     r"|\b(?:until|till|through|out\s+until|away\s+until)\s*$"
 )
+_DAY_NEGATED = re.compile(
+    r"\b(?:not|no|cant|can't|cannot|wont|won't|never|except)"
+    r"(?:\s+(?:do|make|on|this|the|be|there|here|home|available|around|free|in|el|la))*\s*$"
+)
 _RULED_OUT_AFTER = re.compile(
     r"^\s*(?:doesnt|doesn't|does\s+not|dont|don't|wont|won't|isnt|isn't|is\s+no\s+good|"
     r"no\s+good|is\s+bad|no\s+me\s+sirve|no\s+puedo|no\s+funciona)\b"
@@ -570,7 +573,7 @@ def _day_ruled_out(text: str, start: int, end: int) -> bool:
     """A day the customer says does not work: "not home today", "tmrw doesnt work"."""
     before = text[max(0, start - 40) : start]
     return (
-        _negated(text, start)
+        _DAY_NEGATED.search(before) is not None
         or _NOT_THERE_BEFORE.search(before) is not None
         or _RULED_OUT_AFTER.match(text[end:]) is not None
     )
