@@ -66,6 +66,18 @@ def is_gibberish(text: str) -> bool:
     return bool(words) and long_runs * 2 > len(words)
 
 
+def is_binary(raw: str) -> bool:
+    """Mostly control characters or undecodable bytes: junk that was never a text message."""
+    if not raw:
+        return False
+    junk = sum(
+        1
+        for c in raw
+        if c == "\ufffd" or (unicodedata.category(c) in ("Cc", "Cs", "Co") and c not in "\n\t\r")
+    )
+    return junk * 5 > len(raw)
+
+
 def _local_now(now: datetime, tz: str) -> datetime:
     try:
         zone = ZoneInfo(tz)
@@ -132,7 +144,7 @@ class NluClient:
         cleaned = clean_text(text)
         local_now = _local_now(now, tz)
         language = detect_language(cleaned)
-        if is_gibberish(cleaned):
+        if is_gibberish(cleaned) or is_binary(text):
             return Understanding(cleaned, OUT_OF_SCOPE, 0.0, language, Entities(), ())
         payload = await self._post_parse(cleaned[:MAX_PARSE_CHARS])
         entities = resolve_entities(
