@@ -156,6 +156,9 @@ async def evaluate_intents(client: NluClient, examples: list[IntentExample], rep
         result = await client.parse(example.text, audience=audience, now=now, tz="America/New_York")
         ok = _correct(example.intent, result.intent)
         report.scores["intent_accuracy"].add(ok)
+        # For comparison: the best intent in the audience, before the confidence threshold.
+        top = result.ranking[0][0] if result.ranking else result.intent
+        report.scores["intent_accuracy_before_threshold"].add(_correct(example.intent, top))
         if audience == "driver":
             report.scores["driver_intent_accuracy"].add(ok)
         else:

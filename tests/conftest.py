@@ -176,3 +176,41 @@ async def services(sqlite_settings: Settings) -> AsyncIterator[Services]:
     built = Services.build(sqlite_settings)
     yield built
     await built.aclose()
+
+
+# --- Rasa (NLU) -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def rasa_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Rasa server with the current model: DOORSTEP_TEST_RASA_URL if one answers there, else
+    one trained if needed and started for the session (one per xdist worker, on a free port).
+    Skips when .venv-rasa is missing, unless DOORSTEP_REQUIRE_SERVICES=1."""
+    import fcntl
+
+    from nlu.server import RASA_VENV, RasaSetupError, server_ready, start_server, train
+
+    settings = base_settings()
+    if os.environ.get("DOORSTEP_TEST_RASA_URL") and server_ready(
+        settings.rasa_url, settings.rasa_token
+    ):
+        yield settings.rasa_url
+        return
+    if not (RASA_VENV / "bin" / "rasa").exists():
+        _unavailable("Rasa", f"{RASA_VENV} missing (run scripts/setup_rasa_venv.sh)")
+    shared = tmp_path_factory.getbasetemp().parent
+    try:
+        with (shared / "rasa-train.lock").open("w") as lock:  # workers train once, not twice
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            train()
+        server = start_server(settings, log_path=shared / f"rasa-{os.getpid()}.log", timeout=300)
+    except RasaSetupError as exc:
+        _unavailable("Rasa", exc)
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def rasa_settings(sqlite_settings: Settings, rasa_url: str) -> Settings:
+    """The SQLite settings, pointing at the session's Rasa server (with a patient timeout)."""
+    return sqlite_settings.model_copy(update={"rasa_url": rasa_url, "rasa_timeout_seconds": 5.0})
