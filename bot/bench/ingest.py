@@ -4,7 +4,8 @@ It makes a realistic day (created, route assigned, out for delivery, delivered o
 attempt, for 25,000 deliveries; some webhooks sent twice; some late, so they arrive after newer
 ones), feeds it to ingest_events in batches, and in the same run inserts the same rows with a
 plain executemany INSERT into a bare table with the same columns (no keys, no indexes), in
-batches of the same size. Goal: >= 5,000 events/s and >= 0.3x the raw rate.
+batches of the same size, its JSON payloads serialized before the clock starts.
+Goal: >= 5,000 events/s and >= 0.3x the raw rate.
 """
 
 from __future__ import annotations
@@ -49,7 +50,12 @@ async def _bench(url: str, n_events: int, n_deliveries: int, batch: int, scratch
 
     from bot.settings import Settings
     from data.db import create_engine, create_sessionmaker
-    from data.ingest.apply import _stored_payload, changes_of, ingest_events
+    from data.ingest.apply import (
+        _SerializedJSON,
+        changes_of,
+        ingest_events,
+        stored_payload_json,
+    )
     from data.migrate import upgrade
     from data.models import DeliveryEvent
 
@@ -89,7 +95,9 @@ async def _bench(url: str, n_events: int, n_deliveries: int, batch: int, scratch
             "bench_raw_delivery_events",
             sa.MetaData(),
             *[
-                sa.Column(c.name, c.type, nullable=True)
+                # The payload goes in as JSON text serialized before the clock starts, so the
+                # raw side pays no serialization at all (ingest_events serializes its own).
+                sa.Column(c.name, _SerializedJSON() if c.name == "payload" else c.type)
                 for c in DeliveryEvent.__table__.columns
                 if c.name != "id"
             ],
@@ -115,7 +123,7 @@ async def _bench(url: str, n_events: int, n_deliveries: int, batch: int, scratch
                     "to_status": str(e.type),
                     "applied": True,
                     "rejected_reason": None,
-                    "payload": _stored_payload(e, changes_of(e)),
+                    "payload": stored_payload_json(e, changes_of(e)),
                 }
             )
         started = time.perf_counter()

@@ -21,7 +21,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -67,7 +69,51 @@ CARRIER_NAMES = {
     "dhl": "DHL",
 }
 
-_PARAMS_PER_STATEMENT = 900  # rows per IN list / VALUES page, well under both dialects' limits
+_PARAMS_PER_STATEMENT = 900  # rows per IN list / VALUES page on SQLite, under its limits
+# On PostgreSQL an IN list is one array parameter (= ANY) and insertmanyvalues pages its own
+# VALUES (1,000 rows), so a batch from the web (<= 1,000 events) is one statement per table.
+_ROWS_PER_STATEMENT_PG = 5_000
+
+
+class _SerializedJSON(sa.types.TypeDecorator):
+    """A JSON column written from text serialized once by us (orjson), not again by the driver."""
+
+    impl = sa.JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Any) -> None:  # noqa: ARG002
+        return None
+
+
+def _with_serialized_json(table: sa.Table) -> sa.Table:
+    """The table's columns, for Core inserts whose JSON values arrive as JSON text."""
+    return sa.Table(
+        table.name,
+        sa.MetaData(),
+        *[
+            sa.Column(
+                column.name,
+                _SerializedJSON() if isinstance(column.type, sa.JSON) else column.type,
+                primary_key=column.primary_key,
+            )
+            for column in table.columns
+        ],
+    )
+
+
+_EVENTS = _with_serialized_json(DeliveryEvent.__table__)
+_OUTBOX = _with_serialized_json(OutboxEvent.__table__)
+_DELIVERIES = Delivery.__table__
+_PG = postgresql.dialect()
+# The deliveries columns' SQL types on PostgreSQL, for the arrays of the one-statement UPDATE.
+_PG_TYPES = {column.name: column.type.compile(dialect=_PG) for column in _DELIVERIES.columns}
+# Fields of a canonical event that the event row keeps as columns: not repeated in its payload.
+_EVENT_COLUMN_FIELDS = frozenset({"event_id", "type", "reason_code"})
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text (orjson), for the JSON columns written by the batch path."""
+    return orjson.dumps(value).decode()
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -181,10 +227,20 @@ def changes_of(event: CanonicalEvent, *, route: tuple[int, date] | None = None) 
 
 
 def _stored_payload(event: CanonicalEvent, changes: dict[str, Any]) -> dict[str, Any]:
-    raw = event.model_dump(mode="json", exclude_none=True)
+    """What the event row keeps: the event as sent (less what the row has as columns: event_id,
+    type, reason_code) and the delivery fields it sets (`changes`, what a replay folds)."""
+    raw = event.model_dump(mode="json", exclude=_EVENT_COLUMN_FIELDS, exclude_none=True)
     if raw.get("delivery", {}).get("access_code"):
         raw["delivery"]["access_code"] = "***"  # the secret lives on the delivery only once
     return {"event": raw, "changes": to_json(changes)}
+
+
+def stored_payload_json(event: CanonicalEvent, changes: dict[str, Any]) -> str:
+    """`_stored_payload` as JSON text, serialized once (pydantic's own JSON for the event)."""
+    if event.delivery is not None and event.delivery.access_code:
+        return dumps(_stored_payload(event, changes))
+    raw = event.model_dump_json(exclude=_EVENT_COLUMN_FIELDS, exclude_none=True)
+    return '{"event":' + raw + ',"changes":' + dumps(to_json(changes)) + "}"
 
 
 def _entry_from_row(row: Any) -> LogEntry:
@@ -360,18 +416,29 @@ async def apply_events(
     operator_pattern: str = r"DS\d{8}",
     operator_timezone: str = "America/New_York",
 ) -> IngestResult:
-    """`ingest_events` inside the caller's transaction (the importer writes routes beside)."""
+    """`ingest_events` inside the caller's transaction (the importer writes routes beside).
+
+    A batch is a handful of statements whatever its size: select the deliveries (locked),
+    create the missing ones, drop the events already logged, resolve routes, then one INSERT
+    of the events, one UPDATE of the deliveries, one INSERT of the outbox events (and the route
+    stops when routes changed). The fold in between is plain Python over dicts."""
     result = IngestResult(received=len(events))
     if not events:
         return result
+    postgres = session.bind.dialect.name == "postgresql"
+    # The carrier of each event, worked out once (a regex per carrier format otherwise).
+    carrier_of: dict[str, str | None] = {}
+    for event in events:
+        if event.event_id not in carrier_of:
+            carrier_of[event.event_id] = event.carrier_code(operator_pattern)
     unknown = [
         {"loc": e.event_id, "msg": f"carrier unknown for tracking number {e.tracking_number}"}
         for e in events
-        if e.carrier_code(operator_pattern) is None
+        if carrier_of[e.event_id] is None
     ]
     if unknown:
         raise UnknownCarrier(unknown)
-    if session.bind.dialect.name == "postgresql":
+    if postgres:
         # asyncpg prepares statements once per connection; a generic plan made while the log
         # was small (a sequential scan) would stick as it grows. Plan with the real values.
         await session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
@@ -386,19 +453,21 @@ async def apply_events(
             unique[event.event_id] = event
 
     # 2. Carriers, then the deliveries (created when an event arrives before 'created').
-    carrier_ids = await _carrier_ids(
-        session, {e.carrier_code(operator_pattern) for e in unique.values()}
-    )
-
-    def delivery_key(e: CanonicalEvent) -> tuple[int, str]:
-        return (carrier_ids[e.carrier_code(operator_pattern)], e.tracking_number)
-
-    keys = sorted({delivery_key(e) for e in unique.values()})
+    carrier_ids = await _carrier_ids(session, {carrier_of[e] for e in unique})
+    key_of = {
+        event_id: (carrier_ids[carrier_of[event_id]], event.tracking_number)
+        for event_id, event in unique.items()
+    }
+    keys = sorted(set(key_of.values()))
     rows = await _lock_deliveries(session, keys)
     missing = [key for key in keys if key not in rows]
     if missing:  # events can arrive before 'created': the delivery starts with them
-        result.deliveries_created = await _create_missing_deliveries(session, missing)
-        rows.update(await _lock_deliveries(session, missing))
+        created = await _create_missing_deliveries(session, missing)
+        result.deliveries_created = len(created)
+        rows.update(created)
+        raced = [key for key in missing if key not in created]
+        if raced:  # created by a concurrent batch a moment ago
+            rows.update(await _lock_deliveries(session, raced))
 
     # 3. Drop the events already logged (replays of a webhook, a re-import).
     seen = await _already_logged(session, source, list(unique))
@@ -414,19 +483,17 @@ async def apply_events(
         session, unique.values(), carrier_ids, operator_pattern, operator_timezone
     )
     new_by_delivery: dict[int, list[tuple[LogEntry, CanonicalEvent]]] = defaultdict(list)
-    for event in unique.values():
-        row = rows[delivery_key(event)]
+    for event_id, event in unique.items():
         route = routes.get(event.route.external_id) if event.route is not None else None
-        changes = changes_of(event, route=route)
         entry = LogEntry(
             source=source,
-            source_event_id=event.event_id,
+            source_event_id=event_id,
             type=str(event.type),
             occurred_at=event.occurred_at,
             reason_code=str(event.reason_code) if event.reason_code else None,
-            changes=changes,
+            changes=changes_of(event, route=route),
         )
-        new_by_delivery[row["id"]].append((entry, event))
+        new_by_delivery[rows[key_of[event_id]]["id"]].append((entry, event))
 
     # 5. Fold: on top of the current state, or by replaying the log when an event is late.
     states = {row["id"]: row for row in rows.values()}
@@ -440,6 +507,7 @@ async def apply_events(
 
     event_rows: list[dict[str, Any]] = []
     delivery_updates: list[dict[str, Any]] = []
+    changed_columns: set[str] = set()
     outbox_rows: list[dict[str, Any]] = []
     changed_old: list[LogEntry] = []
     stops: dict[int, tuple[int | None, int | None]] = {}
@@ -459,9 +527,17 @@ async def apply_events(
             event_rows.append(
                 {
                     "delivery_id": delivery_id,
-                    **_event_columns(entry),
+                    "source": entry.source,
+                    "source_event_id": entry.source_event_id,
+                    "type": entry.type,
+                    "occurred_at": entry.occurred_at,
                     "received_at": now,
-                    "payload": _stored_payload(event, entry.changes),
+                    "reason_code": entry.reason_code,
+                    "applied": bool(entry.applied),
+                    "from_status": entry.from_status,
+                    "to_status": entry.to_status,
+                    "rejected_reason": entry.rejected_reason,
+                    "payload": stored_payload_json(event, entry.changes),
                 }
             )
             if entry.applied:
@@ -476,75 +552,54 @@ async def apply_events(
                     )
                 )
         changed_old.extend(folded.changed_old)
-        delivery_updates.append(
-            {"id": delivery_id, **{name: folded.state[name] for name in STATE_FIELDS}}
-        )
+        new_state = folded.state
+        changed = [name for name in STATE_FIELDS if new_state[name] != state[name]]
+        if changed:
+            changed_columns.update(changed)
+            delivery_updates.append(new_state | {"id": delivery_id})
         touched_route = any(
             "route_id" in e.changes or STOP_SEQUENCE in e.changes for e in entries
-        ) or (replay and folded.state["route_id"] != state["route_id"])
+        ) or (replay and new_state["route_id"] != state["route_id"])
         if touched_route:
-            stops[delivery_id] = (folded.state["route_id"], _sequence(folded))
+            stops[delivery_id] = (new_state["route_id"], _sequence(folded))
+        key = str(delivery_id)
         for payload in _outbox_payloads(
             folded,
             delivery_id=delivery_id,
             tracking_number=state["tracking_number"],
-            previous_status=DeliveryStatus(state["status"]),
+            previous_status=state["status"],
             new_keys={e.key for e in entries},
             replayed=replay,
         ):
+            topic = payload.pop("_topic")
             outbox_rows.append(
                 {
-                    "topic": payload.pop("_topic"),
-                    "key": str(delivery_id),
-                    "payload": payload,
+                    "topic": topic,
+                    "key": key,
+                    "payload": dumps(payload),
                     "created_at": now,
+                    "attempts": 0,
                 }
             )
 
     # 6. Write: the log (the guard against a concurrent copy), deliveries, outbox, stops.
+    page = _ROWS_PER_STATEMENT_PG if postgres else _PARAMS_PER_STATEMENT
     inserted = 0
-    for chunk in _chunks(event_rows, _PARAMS_PER_STATEMENT):
+    for chunk in _chunks(event_rows, page):
         returned = await session.execute(
-            _insert(session, DeliveryEvent)
+            _insert(session, _EVENTS)
             .on_conflict_do_nothing(index_elements=["source", "source_event_id"])
-            .returning(DeliveryEvent.id),
+            .returning(_EVENTS.c.id),
             chunk,
         )
         inserted += len(returned.all())
     if inserted != len(event_rows):
         raise _ConcurrentDuplicate()
-    # Only the columns some delivery of the batch changed: one UPDATE shape for the batch.
-    changed_columns = sorted(
-        {
-            name
-            for row in delivery_updates
-            for name in STATE_FIELDS
-            if row[name] != states[row["id"]][name]
-        }
-    )
-    if changed_columns:
-        table = Delivery.__table__
-        statement = (
-            table.update()
-            .where(table.c.id == sa.bindparam("_id"))
-            .values(
-                updated_at=now,
-                **{
-                    name: sa.bindparam(f"_{name}", type_=table.c[name].type)
-                    for name in changed_columns
-                },
-            )
-        )
-        params = [
-            {"_id": row["id"], **{f"_{name}": row[name] for name in changed_columns}}
-            for row in delivery_updates
-        ]
-        for chunk in _chunks(params, _PARAMS_PER_STATEMENT):
-            await session.execute(statement, chunk)
+    if delivery_updates:
+        await _update_deliveries(session, delivery_updates, sorted(changed_columns), now)
     await _update_old_events(session, changed_old)
-    if outbox_rows:
-        for chunk in _chunks(outbox_rows, _PARAMS_PER_STATEMENT):
-            await session.execute(sa.insert(OutboxEvent), chunk)
+    for chunk in _chunks(outbox_rows, page):
+        await session.execute(sa.insert(_OUTBOX), chunk)
     if stops:
         await _sync_stops(session, stops)
     for rejection in result.rejected:
@@ -558,6 +613,45 @@ async def apply_events(
             },
         )
     return result
+
+
+async def _update_deliveries(
+    session: AsyncSession, updates: list[dict[str, Any]], columns: list[str], now: datetime
+) -> None:
+    """Write the folded deliveries: only the columns some delivery of the batch changed.
+
+    PostgreSQL: one UPDATE ... FROM unnest(arrays) for the whole batch (one parameter per
+    column, one statement text per column set, so one prepared statement). SQLite: executemany."""
+    if session.bind.dialect.name == "postgresql":
+        names = ["id", *columns]
+        arrays: list[list[Any]] = [[row["id"] for row in updates]]
+        for name in columns:
+            if name == "pod_photo_urls":
+                arrays.append([dumps(list(row[name] or [])) for row in updates])
+            elif name == "status":
+                arrays.append([str(row[name]) for row in updates])
+            else:
+                arrays.append([row[name] for row in updates])
+        sets = ", ".join(f"{name} = v.{name}" for name in columns)
+        unnest = ", ".join(f"${i + 2}::{_PG_TYPES[name]}[]" for i, name in enumerate(names))
+        sql = (
+            f"UPDATE deliveries AS d SET updated_at = $1, {sets} "
+            f"FROM unnest({unnest}) AS v({', '.join(names)}) WHERE d.id = v.id"
+        )
+        connection = await session.connection()
+        await connection.exec_driver_sql(sql, (now, *arrays))
+        return
+    statement = (
+        _DELIVERIES.update()
+        .where(_DELIVERIES.c.id == sa.bindparam("_id"))
+        .values(
+            updated_at=now,
+            **{name: sa.bindparam(f"_{name}", type_=_DELIVERIES.c[name].type) for name in columns},
+        )
+    )
+    params = [{"_id": row["id"], **{f"_{name}": row[name] for name in columns}} for row in updates]
+    for chunk in _chunks(params, _PARAMS_PER_STATEMENT):
+        await session.execute(statement, chunk)
 
 
 # --- statements ---------------------------------------------------------------------------------
@@ -612,14 +706,40 @@ async def _carrier_ids(session: AsyncSession, codes: set[str]) -> dict[str, int]
     return dict(rows.all())
 
 
-async def _create_missing_deliveries(session: AsyncSession, keys: list[tuple[int, str]]) -> int:
-    created = 0
+def _state_columns() -> list[Any]:
+    table = _DELIVERIES
+    return [table.c.id, table.c.carrier_id, table.c.tracking_number] + [
+        table.c[name] for name in STATE_FIELDS
+    ]
+
+
+def _state_of(row: Any) -> dict[str, Any]:
+    state = dict(row)
+    state["status"] = DeliveryStatus(state["status"])
+    state["attempt_count"] = state["attempt_count"] or 0
+    state["pod_photo_urls"] = list(state["pod_photo_urls"] or [])
+    return state
+
+
+def _page(session: AsyncSession) -> int:
+    return (
+        _ROWS_PER_STATEMENT_PG
+        if session.bind.dialect.name == "postgresql"
+        else _PARAMS_PER_STATEMENT
+    )
+
+
+async def _create_missing_deliveries(
+    session: AsyncSession, keys: list[tuple[int, str]]
+) -> dict[tuple[int, str], dict[str, Any]]:
+    """Insert the deliveries; the state of those this transaction created (and so holds)."""
+    out: dict[tuple[int, str], dict[str, Any]] = {}
     now = utcnow()
-    for chunk in _chunks(keys, _PARAMS_PER_STATEMENT):
+    for chunk in _chunks(keys, _page(session)):
         returned = await session.execute(
-            _insert(session, Delivery)
+            _insert(session, _DELIVERIES)
             .on_conflict_do_nothing(index_elements=["carrier_id", "tracking_number"])
-            .returning(Delivery.id),
+            .returning(*_state_columns()),
             [
                 {
                     "carrier_id": carrier_id,
@@ -632,17 +752,15 @@ async def _create_missing_deliveries(session: AsyncSession, keys: list[tuple[int
                 for carrier_id, number in chunk
             ],
         )
-        created += len(returned.all())
-    return created
+        for row in returned.mappings():
+            out[(row["carrier_id"], row["tracking_number"])] = _state_of(row)
+    return out
 
 
 async def _lock_deliveries(
     session: AsyncSession, keys: list[tuple[int, str]]
 ) -> dict[tuple[int, str], dict[str, Any]]:
     """The deliveries' current state, locked for this transaction on PostgreSQL."""
-    columns = [Delivery.id, Delivery.carrier_id, Delivery.tracking_number] + [
-        getattr(Delivery, name) for name in STATE_FIELDS
-    ]
     out: dict[tuple[int, str], dict[str, Any]] = {}
     by_carrier: dict[int, list[str]] = defaultdict(list)
     for carrier_id, number in keys:
@@ -650,31 +768,27 @@ async def _lock_deliveries(
     chunks = [
         (carrier_id, chunk)
         for carrier_id, numbers in sorted(by_carrier.items())
-        for chunk in _chunks(numbers, _PARAMS_PER_STATEMENT)
+        for chunk in _chunks(numbers, _page(session))
     ]
     for carrier_id, chunk in chunks:
         stmt = (
-            sa.select(*columns)
+            sa.select(*_state_columns())
             .where(
-                Delivery.carrier_id == carrier_id,
-                _one_of(session, Delivery.tracking_number, chunk),
+                _DELIVERIES.c.carrier_id == carrier_id,
+                _one_of(session, _DELIVERIES.c.tracking_number, chunk),
             )
-            .order_by(Delivery.id)
+            .order_by(_DELIVERIES.c.id)
         )
         if session.bind.dialect.name == "postgresql":
             stmt = stmt.with_for_update()
         for row in (await session.execute(stmt)).mappings():
-            state = dict(row)
-            state["status"] = DeliveryStatus(state["status"])
-            state["attempt_count"] = state["attempt_count"] or 0
-            state["pod_photo_urls"] = list(state["pod_photo_urls"] or [])
-            out[(row["carrier_id"], row["tracking_number"])] = state
+            out[(row["carrier_id"], row["tracking_number"])] = _state_of(row)
     return out
 
 
 async def _already_logged(session: AsyncSession, source: str, event_ids: list[str]) -> set[str]:
     seen: set[str] = set()
-    for chunk in _chunks(event_ids, _PARAMS_PER_STATEMENT):
+    for chunk in _chunks(event_ids, _page(session)):
         rows = await session.scalars(
             sa.select(DeliveryEvent.source_event_id).where(
                 DeliveryEvent.source == source,
@@ -698,7 +812,7 @@ async def _delivery_log(
     session: AsyncSession, delivery_ids: list[int]
 ) -> dict[int, list[LogEntry]]:
     logs: dict[int, list[LogEntry]] = defaultdict(list)
-    for chunk in _chunks(delivery_ids, _PARAMS_PER_STATEMENT):
+    for chunk in _chunks(delivery_ids, _page(session)):
         rows = await session.execute(
             sa.select(
                 DeliveryEvent.id,
@@ -713,7 +827,7 @@ async def _delivery_log(
                 DeliveryEvent.from_status,
                 DeliveryEvent.to_status,
                 DeliveryEvent.rejected_reason,
-            ).where(DeliveryEvent.delivery_id.in_(chunk))
+            ).where(_one_of(session, DeliveryEvent.delivery_id, chunk))
         )
         for row in rows:
             logs[row.delivery_id].append(_entry_from_row(row))
@@ -810,11 +924,13 @@ async def _resolve_routes(
                 )
             ).all()
         )
-    known_routes = set(
-        await session.scalars(
-            sa.select(Route.external_id).where(Route.external_id.in_(list(routes)))
+    columns = (Route.external_id, Route.id, Route.service_date, Route.driver_id)
+    rows = (
+        await session.execute(
+            sa.select(*columns).where(_one_of(session, Route.external_id, list(routes)))
         )
-    )
+    ).all()
+    known_routes = {row[0] for row in rows}
     missing_routes = {k: v for k, v in routes.items() if k not in known_routes}
     if missing_routes:
         await session.execute(
@@ -832,13 +948,11 @@ async def _resolve_routes(
                 for external_id, facts in sorted(missing_routes.items())
             ],
         )
-    rows = (
-        await session.execute(
-            sa.select(Route.external_id, Route.id, Route.service_date, Route.driver_id).where(
-                Route.external_id.in_(list(routes))
+        rows += (
+            await session.execute(
+                sa.select(*columns).where(_one_of(session, Route.external_id, list(missing_routes)))
             )
-        )
-    ).all()
+        ).all()
     reassigned = [
         {"route_id": route_id, "new_driver_id": driver_ids[routes[external_id]["driver"]]}
         for external_id, route_id, _, driver_id in rows
@@ -871,9 +985,10 @@ async def _sync_stops(
     session: AsyncSession, stops: dict[int, tuple[int | None, int | None]]
 ) -> None:
     """Keep route_stops in step with each delivery's route: one stop, on its current route."""
-    for chunk in _chunks(list(stops.items()), _PARAMS_PER_STATEMENT):
+    table = RouteStop.__table__
+    for chunk in _chunks(list(stops.items()), _page(session)):
         await session.execute(
-            sa.delete(RouteStop).where(RouteStop.delivery_id.in_([d for d, _ in chunk]))
+            table.delete().where(_one_of(session, table.c.delivery_id, [d for d, _ in chunk]))
         )
         rows = [
             {"route_id": route_id, "delivery_id": delivery_id, "sequence": sequence or 0}
@@ -881,7 +996,7 @@ async def _sync_stops(
             if route_id is not None
         ]
         if rows:
-            await session.execute(sa.insert(RouteStop), rows)
+            await session.execute(table.insert(), rows)
 
 
 def _outbox_payloads(
