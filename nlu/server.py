@@ -237,9 +237,11 @@ def start_server(
     log_path: Path | None = None,
     timeout: float = 120.0,
     on_tick: Callable[[float], None] | None = None,
+    model: Path | None = None,
 ) -> RasaServer:
-    """Start a server on the current model (which must be trained) and wait until it is ready."""
-    model = model_path()
+    """Start a server on `model` (default: the current data's, which must be trained) and wait
+    until it is ready."""
+    model = model or model_path()
     if not model.exists():
         raise RasaSetupError(
             f"no model for the current NLU data ({model.name}): run `doorstep nlu train`"

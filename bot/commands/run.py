@@ -79,6 +79,7 @@ def _start_rasa(console, settings):  # noqa: ANN001, ANN202
         server = rasa.start_server(
             settings,
             port=rasa_port,
+            model=result.model,
             on_tick=lambda seconds: status.update(f"Starting Rasa… {seconds:.0f} s"),
         )
     console.print(f"[green]✓[/] Rasa ready at {server.url}")
