@@ -76,3 +76,19 @@ async def test_a_spanish_speaker_gets_spanish_and_it_is_remembered(maria, sms_se
     assert "Perdon" in await maria.says("ok")  # unsure of the language: keeps Spanish
     [contact] = await rows(sms_services, Contact)
     assert contact.language == "es"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_canonical_failure_reason_is_said_in_plain_words(language):
+    from data.reason_codes import ReasonCode
+
+    templates = Templates()
+    failed = [k for k in templates.message_keys() if k.endswith("failed_attempt")]
+    assert failed
+    fallback = templates.render(Reply(failed[0], {**LONG, "reason": "other"}), language)
+    for code in ReasonCode:
+        for key in failed:
+            text = templates.render(Reply(key, {**LONG, "reason": code.value}), language)
+            assert segments(text) <= 2, f"{language} {key} {code}: {text}"
+            if code is not ReasonCode.OTHER:
+                assert text != fallback, f"{language}: no wording for {code}"
