@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from actions.delivery_log import record
 from actions.driver import notify_driver
 from data.models import Delivery, Route, RouteStop
+from flows.instructions import ON_THE_ROAD
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +155,7 @@ async def save_instructions(
         **changes,
     )
     today = _todays(route, turn)
-    if today is not None:
+    if today is not None and str(delivery.status) in ON_THE_ROAD:
         await notify_driver(
             session,
             delivery=delivery,

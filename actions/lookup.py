@@ -123,6 +123,29 @@ async def contact_for(session: AsyncSession, phone: str) -> Contact:
     return contact
 
 
+async def contact_and_timezone(session: AsyncSession, phone: str) -> tuple[Contact, str | None]:
+    """The contact (created on first contact) and the recipient's time zone, in one query.
+
+    The time zone is that of the phone's latest delivery, else the contact's own.
+    """
+    latest = (
+        select(Delivery.timezone)
+        .where(Delivery.phone == phone)
+        .order_by(Delivery.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    row = (await session.execute(select(Contact, latest).where(Contact.phone == phone))).first()
+    if row is not None:
+        contact, tz = row
+        return contact, tz or contact.timezone
+    contact = await contact_for(session, phone)
+    tz = await session.scalar(
+        select(Delivery.timezone).where(Delivery.phone == phone).order_by(Delivery.id.desc())
+    )
+    return contact, tz
+
+
 def to_facts(
     d: Delivery,
     *,
@@ -163,12 +186,16 @@ async def _stops_before(
 ) -> int | None:
     if route_id is None or sequence is None:
         return None
+    # Stops still to serve before this one: not completed, and their delivery still pending
+    # (a delivered or failed stop may not have completed_at set by every delivery system).
     return await session.scalar(
         select(func.count())
         .select_from(RouteStop)
+        .join(Delivery, Delivery.id == RouteStop.delivery_id)
         .where(
             RouteStop.route_id == route_id,
             RouteStop.sequence < sequence,
             RouteStop.completed_at.is_(None),
+            Delivery.status.in_(OCCUPYING),
         )
     )

@@ -108,7 +108,7 @@ def _act(
         case "hold_for_pickup":
             return hold.hold(state, d, policy)
         case _:
-            return where_is(state, d)
+            return where_is(state, d, now)
 
 
 def _answer_pending(
@@ -179,7 +179,7 @@ def _resume(
     assert d is not None
     state = state.about(d.id).waiting_for(None)
     if not resume or resume.get("intent") not in ABOUT_A_DELIVERY:
-        return where_is(state, d)
+        return where_is(state, d, now)
     entities = dict(resume.get("entities") or {})
     if entities.get("date"):
         entities["date"] = date.fromisoformat(entities["date"])

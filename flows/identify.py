@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from flows.choice import pick_index
 from flows.model import ConversationState, Decision, DeliveryFacts, Facts, Reply, VerificationFailed
 from nlu.understanding import Understanding
 
@@ -47,9 +48,9 @@ def answer_pick(
 ) -> tuple[DeliveryFacts | None, ConversationState]:
     """A number from the short list, or a tracking number, picks the delivery."""
     ids = state.pending.get("ids", []) if state.pending else []
-    text = u.text.strip().rstrip(".)")
-    if text.isdigit() and 1 <= int(text) <= len(ids):
-        chosen = facts.delivery(ids[int(text) - 1])
+    picked = pick_index(u.text, len(ids))
+    if picked is not None:
+        chosen = facts.delivery(ids[picked])
         if chosen:
             return chosen, state.about(chosen.id).waiting_for(None)
     if u.entities.tracking_number:

@@ -10,6 +10,8 @@ from nlu.understanding import Understanding
 SAVABLE = frozenset(
     {"created", "scheduled", "failed_attempt", "out_for_delivery", "arriving", "held_for_pickup"}
 )
+# A stop a driver still has ahead of them today (a failed attempt is done for today).
+ON_THE_ROAD = frozenset({"created", "scheduled", "out_for_delivery", "arriving"})
 _ASKING = re.compile(r"\b(instruction|instrucci|note|nota|code|c[oó]digo)", re.I)
 
 
@@ -23,7 +25,12 @@ def give(state: ConversationState, u: Understanding, d: DeliveryFacts, *, asked:
         return Decision(Reply("instructions.ask"), state.waiting_for("instructions"))
     instructions = None if code and _only_code(words) else words
     done = state.waiting_for(None)
-    key = "instructions.relayed" if d.on_todays_route else "instructions.saved"
+    if d.on_todays_route and d.status in ON_THE_ROAD:
+        key = "instructions.relayed"
+    elif d.status == "failed_attempt":
+        key = "instructions.next_attempt"
+    else:
+        key = "instructions.saved"
     action = SaveInstructions(d.id, instructions=instructions, access_code=code)
     return Decision(Reply(key, {"has_code": bool(code)}), done, (action,))
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from flows.choice import pick_index
 from flows.model import (
     ConversationState,
     Decision,
@@ -14,7 +16,7 @@ from flows.model import (
     Reschedule,
 )
 from flows.policy import Policy
-from flows.windows import Window, matching, offer
+from flows.windows import Window, matching, offer, on_terms
 from nlu.understanding import Understanding
 
 REBOOKABLE = frozenset({"created", "scheduled", "failed_attempt", "held_for_pickup"})
@@ -58,11 +60,16 @@ def answer_pick(
 ) -> Decision | None:
     """The customer picks 1-3 from the offer, or proposes a day or time of their own."""
     options = [Window.from_json(w) for w in (state.pending or {}).get("options", [])]
-    text = u.text.strip().rstrip(".)")
-    if text.isdigit() and 1 <= int(text) <= len(options):
-        return _confirm(state, d, options[int(text) - 1])
+    weekdays = [w.start.astimezone(ZoneInfo(d.timezone)).weekday() for w in options]
+    picked = pick_index(u.text, len(options), weekdays)
+    if picked is not None:
+        return _confirm(state, d, options[picked])
     if _proposes_time(u):
         return _proposed(state, u, d, facts, now, policy)
+    if u.intent == "affirm" and options:
+        if len(options) == 1:
+            return _confirm(state, d, options[0])
+        return Decision(Reply("rebook.which", {"count": len(options)}), state)
     if u.intent == "deny":
         done = state.waiting_for(None)
         return Decision(Reply("rebook.ask_time"), done.waiting_for("rebook_pick", options=[]))
@@ -87,7 +94,7 @@ def answer_confirm(
                 "tracking": d.tracking_number,
                 "window_start": window.start,
                 "window_end": window.end,
-                "tz": policy.timezone,
+                "tz": d.timezone,
             },
         )
         return Decision(reply, done, (action,))
@@ -107,10 +114,31 @@ def _proposed(
     policy: Policy,
 ) -> Decision:
     e = u.entities
-    window = matching(now, facts.load, policy, day=e.date, after=e.after, before=e.before)
-    if window is None:
-        return _offer(state, d, facts, now, policy, key="rebook.unavailable")
-    return _confirm(state, d, window)
+    terms = {"after": e.after, "before": e.before, "tz": d.timezone}
+    window = matching(now, facts.load, policy, day=e.date, **terms)
+    if window is not None:
+        return _confirm(state, d, window)
+    today = now.astimezone(ZoneInfo(d.timezone)).date()
+    if e.date is not None and e.date.weekday() not in policy.operating_days:
+        key, params = "rebook.closed_day", {"day": e.date}
+    elif e.date is not None and e.date <= today:
+        key, params = "rebook.too_soon", {}
+    else:
+        key, params = "rebook.unavailable", {}
+    # The nearest windows on the customer's own terms ("after 5"), one a day, from that day on.
+    start = max(e.date, today) if e.date else None
+    options = on_terms(
+        now,
+        facts.load,
+        policy,
+        **terms,
+        from_day=start,
+        limit=policy.windows_offered,
+        one_per_day=True,
+    )
+    if not options and (e.after or e.before):
+        options = on_terms(now, facts.load, policy, **terms, limit=policy.windows_offered)
+    return _offer(state, d, facts, now, policy, key=key, options=options or None, extra=params)
 
 
 def _offer(
@@ -121,8 +149,10 @@ def _offer(
     policy: Policy,
     *,
     key: str,
+    options: list[Window] | None = None,
+    extra: dict | None = None,
 ) -> Decision:
-    options = offer(now, facts.load, policy)
+    options = options or offer(now, facts.load, policy)
     if not options:
         done = state.waiting_for(None)
         case = OpenException(
@@ -136,7 +166,8 @@ def _offer(
         return Decision(reply, done, (case,))
     asked = state.waiting_for("rebook_pick", options=[w.to_json() for w in options])
     windows = [(w.start, w.end) for w in options]
-    return Decision(Reply(key, {"windows": windows, "tz": policy.timezone}), asked)
+    params = {"windows": windows, "tz": d.timezone, **(extra or {})}
+    return Decision(Reply(key, params), asked)
 
 
 def _confirm(state: ConversationState, d: DeliveryFacts, window: Window) -> Decision:

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from flows.model import ConversationState, Decision, DeliveryFacts, Reply
 
+# "35 stops away" helps nobody and contradicts a near ETA; a count is only said when short.
+MAX_STOPS_SAID = 10
+# An ETA this far in the past is stale (the route is running late): say the window instead.
+STALE_ETA = timedelta(minutes=10)
 
-def where_is(state: ConversationState, delivery: DeliveryFacts) -> Decision:
-    return Decision(status_reply(delivery), state)
+
+def where_is(
+    state: ConversationState, delivery: DeliveryFacts, now: datetime | None = None
+) -> Decision:
+    return Decision(status_reply(delivery, now), state)
 
 
-def status_reply(d: DeliveryFacts) -> Reply:
+def status_reply(d: DeliveryFacts, now: datetime | None = None) -> Reply:
     """One template per status; the values it needs, nothing more."""
     base = {"tracking": d.tracking_number, "tz": d.timezone}
     if d.status == "delivered":
@@ -19,7 +28,7 @@ def status_reply(d: DeliveryFacts) -> Reply:
     if d.status in ("out_for_delivery", "arriving"):
         return Reply(
             "status.out_for_delivery",
-            {**base, "stops_away": d.stops_away, "eta": d.eta, **_window(d)},
+            {**base, "stops_away": _stops(d), "eta": _eta(d, now), **_window(d)},
         )
     if d.status == "failed_attempt":
         return Reply(
@@ -37,3 +46,13 @@ def status_reply(d: DeliveryFacts) -> Reply:
 
 def _window(d: DeliveryFacts) -> dict:
     return {"window_start": d.window_start, "window_end": d.window_end}
+
+
+def _stops(d: DeliveryFacts) -> int | None:
+    return d.stops_away if d.stops_away is not None and d.stops_away <= MAX_STOPS_SAID else None
+
+
+def _eta(d: DeliveryFacts, now: datetime | None) -> datetime | None:
+    if d.eta is None or (now is not None and d.eta < now - STALE_ETA):
+        return None
+    return d.eta

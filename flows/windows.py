@@ -78,17 +78,52 @@ def matching(
     day: date | None,
     after: str | None,
     before: str | None,
+    tz: str | None = None,
 ) -> Window | None:
-    """The earliest servable window on `day` (any day if None) within after/before ("HH:MM")."""
+    """The earliest servable window on `day` (any day if None) within after/before ("HH:MM").
+
+    The day and the bounds are the customer's, in their time zone `tz` (the operator's if None).
+    """
+    for window in on_terms(now, load, policy, after=after, before=before, tz=tz, limit=None):
+        if day is None or _local(window.start, tz, policy).date() == day:
+            return window
+    return None
+
+
+def on_terms(
+    now: datetime,
+    load: Load,
+    policy: Policy,
+    *,
+    after: str | None,
+    before: str | None,
+    tz: str | None = None,
+    from_day: date | None = None,
+    limit: int | None = 3,
+    one_per_day: bool = False,
+) -> list[Window]:
+    """Servable windows within the customer's after/before bounds, from `from_day` on."""
     lower = time.fromisoformat(after) if after else None
     upper = time.fromisoformat(before) if before else None
+    found: list[Window] = []
+    days: set[date] = set()
     for window in servable(now, load, policy):
-        if day is not None and window.start.date() != day:
+        start = _local(window.start, tz, policy)
+        end = _local(window.end, tz, policy)
+        if from_day is not None and start.date() < from_day:
             continue
-        if lower is not None and window.start.timetz().replace(tzinfo=None) < lower:
+        if one_per_day and start.date() in days:
             continue
-        end = window.end.timetz().replace(tzinfo=None)
-        if upper is not None and (end > upper or end == time(0)):
+        if lower is not None and start.time() < lower:
             continue
-        return window
-    return None
+        if upper is not None and (end.time() > upper or end.time() == time(0)):
+            continue
+        found.append(window)
+        days.add(start.date())
+        if limit is not None and len(found) >= limit:
+            break
+    return found
+
+
+def _local(moment: datetime, tz: str | None, policy: Policy) -> datetime:
+    return moment.astimezone(ZoneInfo(tz or policy.timezone))

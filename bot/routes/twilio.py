@@ -102,7 +102,7 @@ async def converse(services: Services, inbound: Inbound) -> str | None:
     answer: str | None = None
     try:
         async with transaction(services.sessions) as session:
-            contact = await lookup.contact_for(session, inbound.phone)
+            contact, recipient_tz = await lookup.contact_and_timezone(session, inbound.phone)
             message = await record_inbound(
                 session,
                 phone=inbound.phone,
@@ -126,7 +126,8 @@ async def converse(services: Services, inbound: Inbound) -> str | None:
 
     session_key = f"sms:{inbound.phone}"
     state = ConversationState.from_json(await services.redis.get_session(session_key))
-    tz = settings.operator_timezone
+    # Relative dates ("tomorrow", "monday") are the recipient's, in their time zone.
+    tz = recipient_tz or settings.operator_timezone
     try:
         understanding = await services.nlu.parse(
             inbound.body, audience="customer", now=inbound.now, tz=tz
@@ -145,7 +146,8 @@ async def converse(services: Services, inbound: Inbound) -> str | None:
         decision = decide(state, understanding, facts, inbound.now, policy)
     language = decision.state.language
     text = templates.render(decision.reply, language) if decision.reply else None
-    turn = Turn(inbound.phone, inbound.now, inbound.sid, tz, settings.max_auto_rebooks)
+    operator_tz = settings.operator_timezone  # routes and service days are the operator's
+    turn = Turn(inbound.phone, inbound.now, inbound.sid, operator_tz, settings.max_auto_rebooks)
     try:
         await _commit(services, turn, inbound, decision, understanding, text)
     except ActionRefused as refused:

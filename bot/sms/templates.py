@@ -20,6 +20,10 @@ _DAYS = {
     "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
     "es": ["lun", "mar", "mie", "jue", "vie", "sab", "dom"],
 }
+_WEEKDAYS = {
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    "es": ["lunes", "martes", "miercoles", "jueves", "viernes", "sabados", "domingos"],
+}
 _MONTHS = {
     "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
     "es": ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"],
@@ -73,6 +77,7 @@ class Templates:
         env.filters["status"] = lambda s: words["statuses"].get(s, s.replace("_", " "))
         reasons = words["reasons"]
         env.filters["reason"] = lambda r: reasons.get(r or "other", reasons["other"])
+        env.filters["weekday"] = lambda d: _WEEKDAYS[language][d.weekday()]
         env.filters["when"] = lambda dt, tz=None: self._when(dt, tz, language)
         env.filters["clock"] = lambda dt, tz=None: _clock(_local(dt, tz or self.default_tz))
         env.filters["window"] = lambda s, e, tz=None: self._window(s, e, tz, language)

@@ -29,6 +29,8 @@ LONG = {
     "reason": "address_incorrect_or_incomplete",
     "attempts": 2,
     "has_code": True,
+    "count": 3,
+    "day": datetime(2025, 12, 28).date(),
     "choices": [
         ("9400111899223197428490", "failed_attempt"),
         ("9400111899223197428491", "out_for_delivery"),

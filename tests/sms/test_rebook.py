@@ -53,7 +53,8 @@ async def test_a_sunday_is_not_offered_when_the_operator_does_not_work(maria, sm
     nlu.script["sunday please"] = Says("reschedule_delivery", entities={"date": date(2025, 3, 9)})
     await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
     reply = await maria.says("sunday please")
-    assert "full or outside our hours" in reply and "Sun" not in reply
+    assert "We don't deliver on Sundays" in reply and "Sun Mar" not in reply
+    assert "1) Mon Mar 10, 8-10am" in reply
 
 
 async def test_a_full_window_is_not_offered(maria, sms_services, nlu):
