@@ -286,3 +286,23 @@ async def test_record_event_refuses_fields_that_are_not_the_deliverys(sessions) 
             assert "favourite_colour" in str(exc)
         else:
             raise AssertionError("an unknown field was accepted")
+
+
+async def test_an_event_id_already_logged_for_another_delivery_is_a_duplicate(sessions) -> None:
+    await ingest_events(sessions, [created("same-id")], source="dms")
+    # Newer than anything logged for its own (new) delivery, yet its id is taken: a duplicate.
+    reused = event("same-id", "out_for_delivery", 60, tracking_number="DS20469999")
+    result = await ingest_events(sessions, [reused, event("fresh", "created", 61)], source="dms")
+    assert (result.applied, result.duplicates, result.duplicate_ids) == (1, 1, ["same-id"])
+    assert await _count(sessions, DeliveryEvent) == 2
+
+
+async def test_a_batch_repeating_a_logged_event_beside_new_ones_applies_only_the_new(
+    sessions,
+) -> None:
+    events = a_day_on_the_road()
+    await ingest_events(sessions, events[:3], source="dms")
+    result = await ingest_events(sessions, events[2:5], source="dms")
+    assert (result.applied, result.duplicates, result.duplicate_ids) == (2, 1, [events[2].event_id])
+    delivery = await _delivery(sessions)
+    assert delivery.status is DeliveryStatus.FAILED_ATTEMPT and delivery.attempt_count == 1
