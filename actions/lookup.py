@@ -123,29 +123,6 @@ async def contact_for(session: AsyncSession, phone: str) -> Contact:
     return contact
 
 
-async def contact_and_timezone(session: AsyncSession, phone: str) -> tuple[Contact, str | None]:
-    """The contact (created on first contact) and the recipient's time zone, in one query.
-
-    The time zone is that of the phone's latest delivery, else the contact's own.
-    """
-    latest = (
-        select(Delivery.timezone)
-        .where(Delivery.phone == phone)
-        .order_by(Delivery.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    row = (await session.execute(select(Contact, latest).where(Contact.phone == phone))).first()
-    if row is not None:
-        contact, tz = row
-        return contact, tz or contact.timezone
-    contact = await contact_for(session, phone)
-    tz = await session.scalar(
-        select(Delivery.timezone).where(Delivery.phone == phone).order_by(Delivery.id.desc())
-    )
-    return contact, tz
-
-
 def to_facts(
     d: Delivery,
     *,

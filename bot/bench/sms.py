@@ -49,12 +49,11 @@ def main(
     from nlu.server import ensure_server
 
     base = get_settings()
+    given = Settings(database_url=database_url or base.database_url).database_url
     settings = base.model_copy(
-        update={
-            "database_url": Settings(database_url=database_url or base.database_url).database_url,
-            "redis_url": redis_url or base.redis_url,
-        }
+        update={"database_url": _scratch_database(given), "redis_url": redis_url or base.redis_url}
     )
+    typer.echo(f"scratch database: {settings.database_url.split('@')[-1]}", err=True)
     if not settings.redis_url or settings.is_sqlite:
         typer.echo(
             "note: the goals are for PostgreSQL and a real Redis (--database-url, --redis-url)",
@@ -232,6 +231,41 @@ async def _seed(settings: Settings, customers: int) -> None:
                 )
     finally:
         await engine.dispose()
+
+
+SCRATCH_DB = "doorstep_bench_sms"
+
+
+def _scratch_database(url: str) -> str:
+    """The bench's own database beside the given one (created if missing), never the given one."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / (SCRATCH_DB + '.db')}"
+    if parsed.database != SCRATCH_DB:
+        asyncio.run(_create_database(parsed))
+    return parsed.set(database=SCRATCH_DB).render_as_string(hide_password=False)
+
+
+async def _create_database(server) -> None:  # noqa: ANN001 - a sqlalchemy URL
+    import asyncpg
+
+    connection = await asyncpg.connect(
+        host=server.host or "127.0.0.1",
+        port=server.port or 5432,
+        user=server.username,
+        password=server.password,
+        database=server.database or "postgres",
+    )
+    try:
+        exists = await connection.fetchval(
+            "SELECT 1 FROM pg_database WHERE datname = $1", SCRATCH_DB
+        )
+        if not exists:
+            await connection.execute(f'CREATE DATABASE "{SCRATCH_DB}"')
+    finally:
+        await connection.close()
 
 
 def _free_port() -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from starlette.responses import PlainTextResponse, Response
 
@@ -33,9 +33,16 @@ from bot.sms.twiml import twiml
 from data.db import transaction
 from data.models import Contact, Message
 from data.phones import InvalidPhoneNumber, mask_phone, to_e164
-from flows import handoff
+from flows import handoff, instructions
 from flows.conversation import decide
-from flows.model import ConversationState, Decision, Facts, Reply, VerificationFailed
+from flows.model import (
+    ConversationState,
+    Decision,
+    DeliveryFacts,
+    Facts,
+    Reply,
+    VerificationFailed,
+)
 from flows.policy import Policy
 from nlu.understanding import NluUnavailable, Understanding
 
@@ -99,10 +106,14 @@ async def converse(services: Services, inbound: Inbound) -> str | None:
     """One turn, from the recorded message to the reply text (None: no reply)."""
     settings, policy = services.settings, Policy.from_settings(services.settings)
     templates = default_templates(settings)
+    session_key = f"sms:{inbound.phone}"
+    state = ConversationState.from_json(await services.redis.get_session(session_key))
+    # Rasa reads the text while the message is recorded: the two waits overlap.
+    parsing = asyncio.create_task(_parse(services, inbound, settings.operator_timezone))
     answer: str | None = None
     try:
         async with transaction(services.sessions) as session:
-            contact, recipient_tz = await lookup.contact_and_timezone(session, inbound.phone)
+            contact = await lookup.contact_for(session, inbound.phone)
             message = await record_inbound(
                 session,
                 phone=inbound.phone,
@@ -115,28 +126,34 @@ async def converse(services: Services, inbound: Inbound) -> str | None:
                 answer = _answer_keyword(
                     session, contact, message, keyword, contact.language or "en", inbound, templates
                 )
-            opted_out = contact.opted_out
+            opted_out, known_language = contact.opted_out, contact.language
+            deliveries = None
+            if keyword is None and not opted_out:
+                deliveries = await lookup.deliveries_for(
+                    session,
+                    phone=inbound.phone,
+                    verified_ids=state.verified_ids,
+                    now=inbound.now,
+                    policy=policy,
+                )
+            recipient_tz = _recipient_timezone(deliveries or [], contact.timezone)
     except IntegrityError:
+        parsing.cancel()
         return None  # the same MessageSid, recorded before (Redis had forgotten it)
+    except BaseException:
+        parsing.cancel()
+        raise
     inbound.message_id = message.id  # committed: from here on the message is on record
-    if keyword is not None:
-        return answer
-    if opted_out:
-        return None  # recorded; an opted-out number gets no reply
+    if keyword is not None or opted_out or deliveries is None:
+        parsing.cancel()
+        return answer  # a keyword's answer; an opted-out number gets no reply
 
-    session_key = f"sms:{inbound.phone}"
-    state = ConversationState.from_json(await services.redis.get_session(session_key))
-    # Relative dates ("tomorrow", "monday") are the recipient's, in their time zone.
+    understanding = await parsing
     tz = recipient_tz or settings.operator_timezone
-    try:
-        understanding = await services.nlu.parse(
-            inbound.body, audience="customer", now=inbound.now, tz=tz
-        )
-    except NluUnavailable as exc:
-        log.warning("NLU unavailable: %s", exc)
-        understanding = None
-    async with services.sessions() as session:
-        facts = await _facts(services, session, state, understanding, inbound, policy)
+    if understanding is not None and tz != settings.operator_timezone and _dated(understanding):
+        # Relative dates ("tomorrow", "monday") are the recipient's, in their time zone.
+        understanding = await _parse(services, inbound, tz)
+    facts = await _facts(services, state, understanding, inbound, policy, deliveries)
     if understanding is None:
         heard = state.heard("customer", inbound.body)
         decision = handoff.to_person(
@@ -148,15 +165,16 @@ async def converse(services: Services, inbound: Inbound) -> str | None:
     text = templates.render(decision.reply, language) if decision.reply else None
     operator_tz = settings.operator_timezone  # routes and service days are the operator's
     turn = Turn(inbound.phone, inbound.now, inbound.sid, operator_tz, settings.max_auto_rebooks)
+    relearn = language if language != known_language else None
     try:
-        await _commit(services, turn, inbound, decision, understanding, text)
+        await _commit(services, turn, inbound, decision, understanding, text, relearn)
     except ActionRefused as refused:
         log.info("action refused by the state machine: %s", refused)
         decision = handoff.to_person(
             decision.state, facts.delivery(decision.state.delivery_id), policy, why="change_refused"
         )
         text = templates.render(decision.reply, language)
-        await _commit(services, turn, inbound, decision, understanding, text)
+        await _commit(services, turn, inbound, decision, understanding, text, relearn)
     if any(isinstance(a, VerificationFailed) for a in decision.actions):
         await services.redis.incr(
             f"verify-fail:{inbound.phone}", ttl_seconds=settings.verification_lockout_minutes * 60
@@ -168,36 +186,52 @@ async def converse(services: Services, inbound: Inbound) -> str | None:
     return text
 
 
-async def _facts(services, session, state, understanding, inbound, policy) -> Facts:  # noqa: ANN001
-    """What the flow may know: this phone's deliveries; a looked-up one only while verifying."""
+async def _parse(services: Services, inbound: Inbound, tz: str) -> Understanding | None:
+    try:
+        return await services.nlu.parse(inbound.body, audience="customer", now=inbound.now, tz=tz)
+    except NluUnavailable as exc:
+        log.warning("NLU unavailable: %s", exc)
+        return None
+
+
+def _dated(u: Understanding) -> bool:
+    return bool(u.entities.date or u.entities.after or u.entities.before)
+
+
+def _recipient_timezone(deliveries: list[DeliveryFacts], own: str | None) -> str | None:
+    """The recipient's time zone: their current delivery's, else the one on the contact."""
+    return next((d.timezone for d in reversed(deliveries) if d.timezone), None) or own
+
+
+async def _facts(services, state, understanding, inbound, policy, deliveries) -> Facts:  # noqa: ANN001
+    """What the flow may know: this phone's deliveries; a looked-up one only while verifying.
+
+    Only a tracking number not on this phone or a rebook needs more than the first read.
+    """
     settings = services.settings
-    failures = await services.redis.get_count(f"verify-fail:{inbound.phone}")
-    locked = failures >= settings.verification_max_failures
-    deliveries = await lookup.deliveries_for(
-        session,
-        phone=inbound.phone,
-        verified_ids=state.verified_ids,
-        now=inbound.now,
-        policy=policy,
-    )
     tracking = understanding.entities.tracking_number if understanding else None
     pending = state.pending or {}
     if pending.get("kind") == "verify" and not tracking:
         tracking = pending.get("tracking")
-    looked_up, unknown = None, None
-    if tracking and not locked and all(d.tracking_number != tracking for d in deliveries):
-        looked_up = await lookup.by_tracking(session, tracking, now=inbound.now, policy=policy)
-        unknown = tracking if looked_up is None else None
     wants_windows = (
         (understanding is not None and understanding.intent == "reschedule_delivery")
         or str(pending.get("kind", "")).startswith("rebook")
         or bool(pending.get("resume", {}).get("intent") == "reschedule_delivery")
     )
-    load = (
-        await lookup.booked_load(session, now=inbound.now, policy=policy)
-        if wants_windows
-        else Facts(text="").load
-    )
+    looks_up = bool(tracking) and all(d.tracking_number != tracking for d in deliveries)
+    locked, looked_up, unknown, load = False, None, None, Facts(text="").load
+    if looks_up:
+        failures = await services.redis.get_count(f"verify-fail:{inbound.phone}")
+        locked = failures >= settings.verification_max_failures
+    if (looks_up and not locked) or wants_windows:
+        async with services.sessions() as session:
+            if looks_up and not locked:
+                looked_up = await lookup.by_tracking(
+                    session, tracking, now=inbound.now, policy=policy
+                )
+                unknown = tracking if looked_up is None else None
+            if wants_windows:
+                load = await lookup.booked_load(session, now=inbound.now, policy=policy)
     return Facts(
         text=inbound.body,
         deliveries=tuple(deliveries),
@@ -216,20 +250,29 @@ async def _commit(
     decision: Decision,
     understanding: Understanding | None,
     text: str | None,
+    language: str | None,
 ) -> None:
     """The decision's changes, the reply and what we learnt about the message: one transaction."""
     async with transaction(services.sessions) as session:
         await apply_actions(session, turn, decision.actions, transcript=decision.state.transcript)
-        message = await session.get(Message, inbound.message_id)
-        if message is not None and understanding is not None:
-            message.intent, message.confidence = understanding.intent, understanding.confidence
-            message.delivery_id = decision.state.delivery_id
+        if understanding is not None:
+            learnt = {
+                "intent": understanding.intent,
+                "confidence": understanding.confidence,
+                "delivery_id": decision.state.delivery_id,
+            }
             if understanding.entities.access_code:
                 # The code lives on the delivery only, never in the message log.
-                message.body = message.body.replace(understanding.entities.access_code, "[code]")
-        contact = await session.scalar(select(Contact).where(Contact.phone == turn.phone))
-        if contact is not None and contact.language != decision.state.language:
-            contact.language = decision.state.language
+                learnt["body"] = instructions.redact(
+                    inbound.body, understanding.entities.access_code
+                )
+            await session.execute(
+                update(Message).where(Message.id == inbound.message_id).values(**learnt)
+            )
+        if language is not None:
+            await session.execute(
+                update(Contact).where(Contact.phone == turn.phone).values(language=language)
+            )
         if text and decision.reply:
             record_reply(
                 session,
