@@ -20,7 +20,7 @@ class Policy:
     max_auto_rebooks: int = 2
     rebook_horizon_days: int = 7
     windows_offered: int = 3
-    confidence_threshold: float = 0.55
+    confidence_threshold: float = 0.3
     low_confidence_turns: int = 2
     human_response_hours: int = 2
     brand: str = "Doorstep Deliveries"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from support import base_settings
 
 from bot.services import Services
 from bot.settings import Settings
@@ -38,19 +39,6 @@ def _unavailable(what: str, why: Exception | str) -> None:
 
 def worker_id(request: pytest.FixtureRequest) -> str:
     return getattr(request.config, "workerinput", {}).get("workerid", "main")
-
-
-def base_settings(**overrides) -> Settings:  # noqa: ANN003
-    """Settings for tests: never reads the developer's .env."""
-    values = {
-        "redis_url": None,
-        "log_json": False,
-        "rasa_url": os.environ.get("DOORSTEP_TEST_RASA_URL", "http://127.0.0.1:5005"),
-        "public_base_url": "https://doorstep.test",
-        "run_worker_in_app": False,  # tests that want the relay/scheduler start a Worker
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)
 
 
 # --- SQLite ---------------------------------------------------------------------------------

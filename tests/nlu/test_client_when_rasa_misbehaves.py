@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
 import pytest
-from conftest import base_settings
+from support import base_settings
 
 from nlu.client import NluClient
 from nlu.understanding import NluUnavailable

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 import structlog
-from conftest import base_settings
+from support import base_settings
 
 from bot.logging import configure_logging, mask_phones
 

@@ -70,7 +70,7 @@ def test_segments_are_counted_by_encoding():
 
 async def test_a_spanish_speaker_gets_spanish_and_it_is_remembered(maria, sms_services, nlu):
     nlu.script["¿dónde está mi paquete?"] = Says("where_is_my_package", language="es")
-    nlu.script["ok"] = Says("affirm", confidence=0.4, language="en")
+    nlu.script["ok"] = Says("affirm", confidence=0.2, language="en")
     await seed_delivery(
         sms_services, status=DeliveryStatus.OUT_FOR_DELIVERY, on_route_today=True, stop=3
     )
