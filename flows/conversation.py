@@ -117,6 +117,8 @@ def _answer_pending(
     """The answer to the question we asked last, or None when this message is about else."""
     kind = (state.pending or {}).get("kind")
     resume = (state.pending or {}).get("resume")
+    if u.intent in ("request_human", "complain") and u.confidence >= policy.confidence_threshold:
+        return None  # asking for a person is never an answer to our question
     if kind == "verify":
         delivery, state, decision = identify.answer_verification(state, u, facts)
         if decision is not None:

@@ -135,3 +135,13 @@ async def test_the_second_one_picks_the_second_package(maria, sms_services, nlu)
     listed = await maria.says("wheres my stuff")
     assert "1) DS11111111" in listed and "2) DS22222222" in listed
     assert (await maria.says("the second one")).startswith("DS22222222 is scheduled")
+
+
+async def test_asking_for_a_person_while_we_wait_for_a_damage_photo_reaches_a_person(
+    maria, sms_services, nlu
+):
+    nlu.script["the box arrived crushed"] = Says("report_damaged_package")
+    nlu.script["let me talk to a real person"] = Says("request_human")
+    await seed_delivery(sms_services, status=DeliveryStatus.DELIVERED)
+    assert "photo" in await maria.says("the box arrived crushed")
+    assert "A person from our team" in await maria.says("let me talk to a real person")
