@@ -118,12 +118,17 @@ class RouteStop(Base):
 
 class Delivery(Timestamped, Base):
     __tablename__ = "deliveries"
+    # Every index is written again on each update that is not HOT, and the ingest path updates
+    # a delivery per event: keep only what the bots' queries use. The unique key leads with the
+    # tracking number, so it also serves lookups by tracking number alone; status is not
+    # indexed (it changes with nearly every event, and fillfactor leaves room on the page so
+    # such updates can be HOT); the rebook load query ranges over service_date.
     __table_args__ = (
-        UniqueConstraint("carrier_id", "tracking_number", name="uq_delivery_carrier_tracking"),
-        Index("ix_deliveries_tracking_number", "tracking_number"),
+        UniqueConstraint("tracking_number", "carrier_id", name="uq_delivery_carrier_tracking"),
         Index("ix_deliveries_phone", "phone"),
         Index("ix_deliveries_route_id", "route_id"),
-        Index("ix_deliveries_status", "status"),
+        Index("ix_deliveries_service_date", "service_date"),
+        {"postgresql_with": {"fillfactor": 80}},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

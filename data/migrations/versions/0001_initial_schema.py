@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 11:43:11.243790
+Create Date: 2026-11-21 12:22:02.203610
 
 """
 
@@ -189,13 +189,13 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["route_id"], ["routes.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("carrier_id", "tracking_number", name="uq_delivery_carrier_tracking"),
+        sa.UniqueConstraint("tracking_number", "carrier_id", name="uq_delivery_carrier_tracking"),
+        postgresql_with={"fillfactor": 80},
     )
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.create_index("ix_deliveries_phone", ["phone"], unique=False)
         batch_op.create_index("ix_deliveries_route_id", ["route_id"], unique=False)
-        batch_op.create_index("ix_deliveries_status", ["status"], unique=False)
-        batch_op.create_index("ix_deliveries_tracking_number", ["tracking_number"], unique=False)
+        batch_op.create_index("ix_deliveries_service_date", ["service_date"], unique=False)
 
     op.create_table(
         "driver_checkins",
@@ -537,8 +537,7 @@ def downgrade() -> None:
 
     op.drop_table("driver_checkins")
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
-        batch_op.drop_index("ix_deliveries_tracking_number")
-        batch_op.drop_index("ix_deliveries_status")
+        batch_op.drop_index("ix_deliveries_service_date")
         batch_op.drop_index("ix_deliveries_route_id")
         batch_op.drop_index("ix_deliveries_phone")
 
