@@ -35,8 +35,10 @@ def create_engine(settings: Settings) -> AsyncEngine:
             cursor.close()
 
         return engine
+    # No pre-ping: it costs a round trip per checkout on the webhook's hot path. Connections
+    # are recycled instead, and one broken by a server restart fails that unit of work only.
     return create_async_engine(
-        url, echo=settings.database_echo, pool_size=10, max_overflow=20, pool_pre_ping=True
+        url, echo=settings.database_echo, pool_size=10, max_overflow=20, pool_recycle=1800
     )
 
 
