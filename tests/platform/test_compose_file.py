@@ -129,3 +129,21 @@ def test_the_image_is_python_3_11_slim_and_runs_as_a_user() -> None:
     assert lines[-1] == 'CMD ["doorstep", "serve"]'
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".venv", ".env", "nlu/models", ".git"} <= set(ignored)
+
+
+def test_the_docker_compose_client_accepts_the_file(tmp_path):
+    """`docker-compose config` (the client; no engine needed) validates the file as Compose."""
+    import shutil
+    import subprocess
+
+    client = shutil.which("docker-compose")
+    if client is None:
+        pytest.skip("docker-compose client not installed (apt-get install docker-compose)")
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "docker-compose.yml", project / "docker-compose.yml")
+    (project / ".env").write_text("RASA_TOKEN=a-long-random-token\n")
+    result = subprocess.run(
+        [client, "config", "-q"], cwd=project, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
