@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 import sqlalchemy as sa
+from asyncpg.exceptions import DeadlockDetectedError
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -52,6 +53,7 @@ from data.models import (
 from data.outbox import add_event
 from data.reason_codes import ReasonCode
 from data.state_machine import DEFAULT_MAX_CUSTOMER_REBOOKS, EventType
+from data.tracking import carrier_formats, normalize_tracking_number
 from data.types import DeliveryStatus, utcnow
 
 log = logging.getLogger(__name__)
@@ -131,14 +133,50 @@ def as_columns(rows: list[dict[str, Any]], columns: list[str]) -> tuple[list[Any
 
 _EVENT_COLUMNS = [column.name for column in _EVENTS.columns if column.name != "id"]
 _INSERT_EVENTS_PG = unnest_insert_sql(
-    _EVENTS,
-    _EVENT_COLUMNS,
-    "ON CONFLICT (source, source_event_id) DO NOTHING RETURNING id",
+    _EVENTS, _EVENT_COLUMNS, "ON CONFLICT (source, source_event_id) DO NOTHING"
 )
 _OUTBOX_COLUMNS = ["topic", "key", "payload", "created_at", "attempts"]
 _INSERT_OUTBOX_PG = unnest_insert_sql(_OUTBOX, _OUTBOX_COLUMNS)
 _STOP_COLUMNS = ["route_id", "delivery_id", "sequence"]
 _INSERT_STOPS_PG = unnest_insert_sql(RouteStop.__table__, _STOP_COLUMNS)
+
+
+async def _driver(session: AsyncSession) -> Any:
+    """The session's asyncpg connection, inside the transaction SQLAlchemy has begun.
+
+    The batch's hot statements go to it directly (asyncpg prepares each once per connection):
+    no SQLAlchemy cursor, result or greenlet switch around them. Callers must have run a
+    statement through the session first (the batch's SET LOCAL), so the transaction is open."""
+    connection = await session.connection()
+    return (await connection.get_raw_connection()).driver_connection
+
+
+def _carrier_finder(operator_pattern: str) -> Any:
+    """event -> carrier code: as given, else from the tracking number's format (the formats
+    built once per batch, not once per event)."""
+    formats = carrier_formats(operator_pattern)
+
+    def carrier(event: CanonicalEvent) -> str | None:
+        if event.carrier:
+            return event.carrier
+        normalized = normalize_tracking_number(event.tracking_number)
+        for fmt in formats:
+            if fmt.pattern.fullmatch(normalized):
+                return fmt.carrier
+        return None
+
+    return carrier
+
+
+_PLAN_BY_KEY = sa.text(
+    "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+    "set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true), "
+    "set_config('enable_mergejoin', 'off', true)"
+)
+_PLAN_DEFAULT = sa.text(
+    "SELECT set_config('plan_cache_mode', 'auto', true), set_config('enable_seqscan', 'on', true), "
+    "set_config('enable_hashjoin', 'on', true), set_config('enable_mergejoin', 'on', true)"
+)
 
 
 def dumps(value: Any) -> str:
@@ -435,7 +473,9 @@ async def ingest_events(
                 )
         except _ConcurrentDuplicate:
             log.info("ingest batch raced a concurrent one; retrying (attempt %d)", attempt + 1)
-        except DBAPIError as exc:
+        except (DBAPIError, DeadlockDetectedError) as exc:
+            # SQLAlchemy wraps the driver's errors; the statements sent to asyncpg directly
+            # raise its own.
             if "deadlock" not in str(exc).lower() or attempt == 3:
                 raise
             log.info("ingest batch deadlocked; retrying (attempt %d)", attempt + 1)
@@ -493,9 +533,10 @@ async def _apply_batch(
     postgres = session.bind.dialect.name == "postgresql"
     # The carrier of each event, worked out once (a regex per carrier format otherwise).
     carrier_of: dict[str, str | None] = {}
+    carrier = _carrier_finder(operator_pattern)
     for event in events:
         if event.event_id not in carrier_of:
-            carrier_of[event.event_id] = event.carrier_code(operator_pattern)
+            carrier_of[event.event_id] = carrier(event)
     unknown = [
         {"loc": e.event_id, "msg": f"carrier unknown for tracking number {e.tracking_number}"}
         for e in events
@@ -506,7 +547,12 @@ async def _apply_batch(
     if postgres:
         # asyncpg prepares statements once per connection; a generic plan made while the log
         # was small (a sequential scan) would stick as it grows. Plan with the real values.
-        await session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        # And by key, through the indexes: the batch's lookups, the locking SELECT and the
+        # UPDATE join touch at most a few thousand rows by primary or unique key, but on a
+        # table whose statistics lag its growth (a new deployment's first day, the bench) the
+        # planner chose a sequential scan of all deliveries, in the SELECT and again as the
+        # hash side of the UPDATE: a cost growing with the table, per batch.
+        await session.execute(_PLAN_BY_KEY)
 
     # 1. One event per id: later copies in the same batch are duplicates.
     unique: dict[str, CanonicalEvent] = {}
@@ -665,15 +711,14 @@ async def _apply_batch(
     if stops:
         await _delete_stops(session, list(stops))
     if postgres:
-        await session.execute(sa.text("SET LOCAL plan_cache_mode = auto"))
+        await session.execute(_PLAN_DEFAULT)
     page = _ROWS_PER_STATEMENT_PG if postgres else _PARAMS_PER_STATEMENT
     inserted = 0
     for chunk in _chunks(event_rows, page):
         if postgres:
-            connection = await session.connection()
-            returned = await connection.exec_driver_sql(
-                _INSERT_EVENTS_PG, as_columns(chunk, _EVENT_COLUMNS)
-            )
+            driver = await _driver(session)
+            status = await driver.execute(_INSERT_EVENTS_PG, *as_columns(chunk, _EVENT_COLUMNS))
+            inserted += int(status.rsplit(" ", 1)[1])  # "INSERT 0 <rows>"
         else:
             returned = await session.execute(
                 _insert(session, _EVENTS)
@@ -681,14 +726,14 @@ async def _apply_batch(
                 .returning(_EVENTS.c.id),
                 chunk,
             )
-        inserted += len(returned.all())
+            inserted += len(returned.all())
     if inserted != len(event_rows):  # the transaction (or savepoint) rolls back, all of it
         raise _ConcurrentDuplicate() if check_all else _UnexpectedDuplicate()
     await _update_old_events(session, changed_old)
     for chunk in _chunks(outbox_rows, page):
         if postgres:
-            connection = await session.connection()
-            await connection.exec_driver_sql(_INSERT_OUTBOX_PG, as_columns(chunk, _OUTBOX_COLUMNS))
+            driver = await _driver(session)
+            await driver.execute(_INSERT_OUTBOX_PG, *as_columns(chunk, _OUTBOX_COLUMNS))
         else:
             await session.execute(sa.insert(_OUTBOX), chunk)
     if stops:
@@ -729,8 +774,8 @@ async def _update_deliveries(
             f"UPDATE deliveries AS d SET updated_at = $1, {sets} "
             f"FROM unnest({unnest}) AS v({', '.join(names)}) WHERE d.id = v.id"
         )
-        connection = await session.connection()
-        await connection.exec_driver_sql(sql, (now, *arrays))
+        driver = await _driver(session)
+        await driver.execute(sql, now, *arrays)
         return
     statement = (
         _DELIVERIES.update()
@@ -858,13 +903,13 @@ async def _create_missing_deliveries(
             dumps(value) if isinstance(_DELIVERIES.c[name].type, sa.JSON) else value
             for name, value in defaults.items()
         ]
-        connection = await session.connection()
+        driver = await _driver(session)
         for chunk in _chunks(keys, _ROWS_PER_STATEMENT_PG):
-            returned = await connection.exec_driver_sql(
-                sql, ([c for c, _ in chunk], [n for _, n in chunk], *values)
+            returned = await driver.fetch(
+                sql, [c for c, _ in chunk], [n for _, n in chunk], *values
             )
-            for row in returned.mappings():
-                out[(row["carrier_id"], row["tracking_number"])] = _state_of(row)
+            for row in returned:
+                out[(row[1], row[2])] = _state_of(zip(_STATE_NAMES, row, strict=True))
         return out
     for chunk in _chunks(keys, _page(session)):
         returned = await session.execute(
@@ -907,11 +952,10 @@ async def _lock_deliveries(
             f"AND tracking_number = ANY($2::{_PG_TYPES['tracking_number']}[]) "
             "ORDER BY id FOR UPDATE"
         )
-        connection = await session.connection()
+        driver = await _driver(session)
         for carrier_id, chunk in chunks:
-            returned = await connection.exec_driver_sql(sql, (carrier_id, chunk))
-            for row in returned.mappings():
-                out[(row["carrier_id"], row["tracking_number"])] = _state_of(row)
+            for row in await driver.fetch(sql, carrier_id, chunk):
+                out[(row[1], row[2])] = _state_of(zip(_STATE_NAMES, row, strict=True))
         return out
     for carrier_id, chunk in chunks:
         stmt = (
@@ -1149,8 +1193,8 @@ async def _insert_stops(
             if route_id is not None
         ]
         if rows and session.bind.dialect.name == "postgresql":
-            connection = await session.connection()
-            await connection.exec_driver_sql(_INSERT_STOPS_PG, as_columns(rows, _STOP_COLUMNS))
+            driver = await _driver(session)
+            await driver.execute(_INSERT_STOPS_PG, *as_columns(rows, _STOP_COLUMNS))
         elif rows:
             await session.execute(table.insert(), rows)
 
