@@ -13,7 +13,7 @@ import httpx
 
 from bot.settings import Settings
 from nlu.entities import resolve_entities
-from nlu.language import detect_language
+from nlu.language import detect_language, known_word_share
 from nlu.understanding import (
     CUSTOMER_INTENTS,
     DRIVER_INTENTS,
@@ -63,7 +63,28 @@ def is_gibberish(text: str) -> bool:
         return True
     words = text.split()
     long_runs = sum(1 for w in words if len(w) > 40 and not w.isdigit())
-    return bool(words) and long_runs * 2 > len(words)
+    if words and long_runs * 2 > len(words):
+        return True
+    # A long message with hardly a word of English or Spanish in it: made-up or foreign text.
+    return len(words) >= 15 and known_word_share(text) < 0.06
+
+
+# Emoji-only replies people send to "Reply YES to confirm" and the like.
+_REACTIONS = {
+    "affirm": "👍👌✅✔☑🆗🙆",
+    "deny": "👎❌✖🙅🚫",
+    "thank_you": "🙏❤💙💚💜🧡💛🥰😍",
+}
+
+
+def emoji_reaction(text: str) -> str | None:
+    """The intent of a message made only of one kind of reaction emoji, or None."""
+    symbols = {c for c in text if not c.isspace() and unicodedata.category(c) != "Mn"}
+    symbols -= {"\ufe0f", "\u200d"} | {chr(c) for c in range(0x1F3FB, 0x1F400)}  # skin tones
+    if not symbols or any(c.isalnum() for c in symbols):
+        return None
+    found = {intent for intent, marks in _REACTIONS.items() if symbols <= set(marks)}
+    return found.pop() if len(found) == 1 else None
 
 
 def is_binary(raw: str) -> bool:
@@ -144,6 +165,8 @@ class NluClient:
         cleaned = clean_text(text)
         local_now = _local_now(now, tz)
         language = detect_language(cleaned)
+        if audience == "customer" and (reaction := emoji_reaction(cleaned)):
+            return Understanding(cleaned, reaction, 0.9, language, Entities(), ((reaction, 0.9),))
         if is_gibberish(cleaned) or is_binary(text):
             return Understanding(cleaned, OUT_OF_SCOPE, 0.0, language, Entities(), ())
         payload = await self._post_parse(cleaned[:MAX_PARSE_CHARS])

@@ -56,3 +56,13 @@ def detect_language(text: str) -> str:
     spanish += 2 * len(_SPANISH_MARKS.findall(lowered))
     # Words both languages share ("no", "ok") count for both and cancel out.
     return "es" if spanish > english else "en"
+
+
+def known_word_share(text: str) -> float:
+    """The share of words either lexicon knows: real English or Spanish scores well above 0.1,
+    long made-up or foreign text near 0."""
+    words = _WORD.findall(text.lower())
+    if not words:
+        return 0.0
+    known = sum(1 for w in words if w in _ENGLISH or w in _SPANISH or _plain(w) in _SPANISH)
+    return known / len(words)
