@@ -114,7 +114,9 @@ class Settings(BaseSettings):
     )
     window_capacity: int = Field(default=60, description="Deliveries per rebook window.")
     max_auto_rebooks: int = Field(
-        default=2, description="Failed attempts after which a person decides, not the bot."
+        default=3,
+        description="Failed attempts after which a person decides, not the bot: the customer "
+        "rebooks the first and second misses; after the third, dispatch decides.",
     )
     quiet_hours_start: time = time(21, 0)
     quiet_hours_end: time = time(8, 0)

@@ -134,7 +134,7 @@ TRANSITIONS: dict[EventType, dict[DeliveryStatus, DeliveryStatus | None]] = {
 }
 
 # The default for Settings.max_auto_rebooks: failed attempts after which a person decides.
-DEFAULT_MAX_CUSTOMER_REBOOKS = 2
+DEFAULT_MAX_CUSTOMER_REBOOKS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +152,11 @@ class Decision:
         return self.allowed and self.to_status != self.from_status
 
 
+# value (or member: StrEnum members hash and compare as their values) -> member
+_STATUSES: dict[str, DeliveryStatus] = {str(s): s for s in DeliveryStatus}
+_EVENT_TYPES: dict[str, EventType] = {str(e): e for e in EventType}
+
+
 def decide(
     status: DeliveryStatus | str,
     event_type: EventType | str,
@@ -161,11 +166,12 @@ def decide(
     max_customer_rebooks: int = DEFAULT_MAX_CUSTOMER_REBOOKS,
 ) -> Decision:
     """Where `event_type` takes a delivery in `status`, or why it cannot."""
-    status = DeliveryStatus(status)
-    try:
-        event_type = EventType(event_type)
-    except ValueError:
+    # A dict look-up, not Enum(value): this runs once per event of every ingested batch.
+    status = _STATUSES.get(status) or DeliveryStatus(status)
+    known = _EVENT_TYPES.get(event_type)
+    if known is None:
         return Decision(False, status, status, f"unknown event type {event_type!r}")
+    event_type = known
     targets = TRANSITIONS[event_type]
     if status not in targets:
         return Decision(False, status, status, _impossible(status, event_type))

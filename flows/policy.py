@@ -17,7 +17,7 @@ class Policy:
     window_hours: int = 2
     daily_capacity: int = 400
     window_capacity: int = 60
-    max_auto_rebooks: int = 2
+    max_auto_rebooks: int = 3
     rebook_horizon_days: int = 7
     windows_offered: int = 3
     confidence_threshold: float = 0.3

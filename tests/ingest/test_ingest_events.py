@@ -240,11 +240,13 @@ async def test_a_customer_rebook_through_record_event_in_the_callers_transaction
     assert await _count(sessions, DeliveryEvent) == 6
 
 
-async def test_a_customer_cannot_rebook_a_third_attempt_it_is_reported(sessions) -> None:
+async def test_a_customer_cannot_rebook_after_a_third_failed_attempt_it_is_reported(
+    sessions,
+) -> None:
     base = a_day_on_the_road()[:3]
     failures = [
         event(f"f{i}", "failed_attempt", 70 + i * 10, reason_code="recipient_unavailable")
-        for i in range(2)
+        for i in range(3)
     ]
     await ingest_events(sessions, base + failures, source="dms")
     async with sessions() as session, session.begin():
@@ -260,7 +262,7 @@ async def test_a_customer_cannot_rebook_a_third_attempt_it_is_reported(sessions)
     assert logged.applied is False
     assert "operator's decision" in logged.rejected_reason
     delivery = await _delivery(sessions)
-    assert delivery.status is DeliveryStatus.FAILED_ATTEMPT and delivery.attempt_count == 2
+    assert delivery.status is DeliveryStatus.FAILED_ATTEMPT and delivery.attempt_count == 3
     async with sessions() as session:
         rejected = await session.scalar(
             sa.select(OutboxEvent).where(OutboxEvent.topic == "delivery.transition_rejected")

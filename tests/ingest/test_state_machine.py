@@ -66,20 +66,24 @@ def test_a_failed_attempt_counts_and_a_rebook_puts_it_back_on_the_schedule() -> 
     assert rebook.allowed and rebook.to_status is S.SCHEDULED
 
 
-def test_after_two_failed_attempts_the_next_one_is_the_operators_decision() -> None:
-    customer = decide(S.FAILED_ATTEMPT, "rescheduled", attempt_count=2, by_customer=True)
+def test_a_customer_rebooks_a_second_miss_but_not_a_third() -> None:
+    assert decide(S.FAILED_ATTEMPT, "rescheduled", attempt_count=2, by_customer=True).allowed
+    customer = decide(S.FAILED_ATTEMPT, "rescheduled", attempt_count=3, by_customer=True)
     assert not customer.allowed
     assert "operator's decision" in customer.reason
-    operator = decide(S.FAILED_ATTEMPT, "route_assigned", attempt_count=2)
+    operator = decide(S.FAILED_ATTEMPT, "route_assigned", attempt_count=3)
     assert operator.allowed and operator.to_status is S.SCHEDULED
-    operator_rebook = decide(S.FAILED_ATTEMPT, "rescheduled", attempt_count=2, by_customer=False)
+    operator_rebook = decide(S.FAILED_ATTEMPT, "rescheduled", attempt_count=3, by_customer=False)
     assert operator_rebook.allowed
     assert decide(S.FAILED_ATTEMPT, "return_to_sender", attempt_count=3).allowed
 
 
 def test_the_limit_follows_the_operators_setting() -> None:
     assert decide(
-        S.FAILED_ATTEMPT, "rescheduled", attempt_count=2, by_customer=True, max_customer_rebooks=3
+        S.FAILED_ATTEMPT, "rescheduled", attempt_count=3, by_customer=True, max_customer_rebooks=4
+    ).allowed
+    assert not decide(
+        S.FAILED_ATTEMPT, "rescheduled", attempt_count=2, by_customer=True, max_customer_rebooks=2
     ).allowed
 
 
