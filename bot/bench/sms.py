@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import typer
@@ -165,20 +166,9 @@ def _start_app(settings: Settings, rasa_url: str, port: int) -> subprocess.Popen
         "LOG_LEVEL": "WARNING",
         "RUN_WORKER_IN_APP": "false",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "bot.app:create_app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
+    # `doorstep serve`, as in production: its logging setup, no access log.
+    doorstep = Path(sys.executable).with_name("doorstep")
+    command = [str(doorstep), "serve", "--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
