@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import sys
 from urllib.parse import urlparse
 
 import typer
@@ -35,6 +37,9 @@ def run(
 
         demo_data(day=None, at=None, seed=7, deliveries=1000, reset=False)
 
+    # uvicorn re-raises SIGTERM after its graceful shutdown; as SystemExit, the `finally`
+    # below still stops the Rasa server this command started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     rasa_server = None
     try:
         if rasa.server_ready(settings.rasa_url, settings.rasa_token):
