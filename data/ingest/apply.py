@@ -32,6 +32,7 @@ from data.db import transaction
 from data.ingest.events import CanonicalEvent, InvalidEvents
 from data.ingest.fold import (
     CHANGEABLE,
+    FOLDED,
     STATE_FIELDS,
     STOP_SEQUENCE,
     FoldResult,
@@ -135,8 +136,17 @@ _EVENT_COLUMNS = [column.name for column in _EVENTS.columns if column.name != "i
 _INSERT_EVENTS_PG = unnest_insert_sql(
     _EVENTS, _EVENT_COLUMNS, "ON CONFLICT (source, source_event_id) DO NOTHING"
 )
-_OUTBOX_COLUMNS = ["topic", "key", "payload", "created_at", "attempts"]
-_INSERT_OUTBOX_PG = unnest_insert_sql(_OUTBOX, _OUTBOX_COLUMNS)
+_OUTBOX_COLUMNS = ["topic", "key", "payload"]
+# created_at and attempts are the same for the whole batch: scalars, not 1,000-long arrays.
+_INSERT_OUTBOX_PG = (
+    "INSERT INTO outbox_events (topic, key, payload, created_at, attempts) "
+    "SELECT topic, key, payload, $4::TIMESTAMP WITH TIME ZONE, 0 FROM unnest("
+    + ", ".join(
+        f"${i + 1}::{_OUTBOX.c[name].type.compile(dialect=_PG)}[]"
+        for i, name in enumerate(_OUTBOX_COLUMNS)
+    )
+    + ") AS v(topic, key, payload)"
+)
 _STOP_COLUMNS = ["route_id", "delivery_id", "sequence"]
 _INSERT_STOPS_PG = unnest_insert_sql(RouteStop.__table__, _STOP_COLUMNS)
 
@@ -673,7 +683,9 @@ async def _apply_batch(
                 )
         changed_old.extend(folded.changed_old)
         new_state = folded.state
-        changed = [name for name in STATE_FIELDS if new_state[name] != state[name]]
+        # Without a replay only the folded fields and those the new events set can differ.
+        candidates = STATE_FIELDS if replay else _candidates(entries)
+        changed = [name for name in candidates if new_state[name] != state[name]]
         if changed:
             changed_columns.update(changed)
             delivery_updates.append(new_state | {"id": delivery_id})
@@ -733,7 +745,7 @@ async def _apply_batch(
     for chunk in _chunks(outbox_rows, page):
         if postgres:
             driver = await _driver(session)
-            await driver.execute(_INSERT_OUTBOX_PG, *as_columns(chunk, _OUTBOX_COLUMNS))
+            await driver.execute(_INSERT_OUTBOX_PG, *as_columns(chunk, _OUTBOX_COLUMNS), now)
         else:
             await session.execute(sa.insert(_OUTBOX), chunk)
     if stops:
@@ -1155,6 +1167,17 @@ async def _resolve_routes(
             reassigned,
         )
     return {external_id: (route_id, day) for external_id, route_id, day, _ in rows}
+
+
+def _candidates(entries: list[LogEntry]) -> set[str]:
+    """The delivery fields `fold` can change applying `entries` on top of a state (no replay):
+    the folded ones, those the events set, and service_date when they set a window."""
+    names = set(FOLDED)
+    for entry in entries:
+        names.update(name for name in entry.changes if name in CHANGEABLE)
+        if "window_start" in entry.changes:
+            names.add("service_date")
+    return names
 
 
 def _sequence(result: FoldResult) -> int | None:
