@@ -77,8 +77,8 @@ async def inbound_sms(request: Request) -> Response:
         return PlainTextResponse("From is not a phone number", status_code=400)
     if not sid:
         return PlainTextResponse("MessageSid is missing", status_code=400)
-    if not await services.redis.claim("twilio-sms", sid):
-        return twiml(None)
+    # A repeated MessageSid is caught by the store's unique key when the message is recorded
+    # (not by a Redis claim first: a crash between claim and record would lose the retry).
     inbound = Inbound(sid, phone, str(form.get("Body") or ""), _media(form), _now(request))
     try:
         async with asyncio.timeout(settings.sms_reply_deadline_seconds):
