@@ -48,8 +48,7 @@ async def record_status(services: Services, form: FormData, *, now: datetime) ->
     status = TWILIO_TO_OURS.get(twilio_status)
     if not sid or status is None:
         return
-    if not await services.redis.claim("twilio-status", f"{sid}:{twilio_status}"):
-        return
+    # Idempotent by itself: a status only moves forward, so a repeat changes nothing.
     error = str(form.get("ErrorCode") or "") or None
     async with transaction(services.sessions) as session:
         message = await session.scalar(
