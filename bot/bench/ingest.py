@@ -51,14 +51,9 @@ async def _bench(url: str, n_events: int, n_deliveries: int, batch: int, scratch
 
     from bot.settings import Settings
     from data.db import create_engine, create_sessionmaker
-    from data.ingest.apply import (
-        _SerializedJSON,
-        as_columns,
-        changes_of,
-        ingest_events,
-        stored_payload_json,
-        unnest_insert_sql,
-    )
+    from data.ingest.apply import ingest_events
+    from data.ingest.changes import changes_of, stored_payload_json
+    from data.ingest.sql import SerializedJSON, as_columns, unnest_insert_sql
     from data.migrate import upgrade
     from data.models import DeliveryEvent
 
@@ -100,7 +95,7 @@ async def _bench(url: str, n_events: int, n_deliveries: int, batch: int, scratch
             *[
                 # The payload goes in as JSON text serialized before the clock starts, so the
                 # raw side pays no serialization at all (ingest_events serializes its own).
-                sa.Column(c.name, _SerializedJSON() if c.name == "payload" else c.type)
+                sa.Column(c.name, SerializedJSON() if c.name == "payload" else c.type)
                 for c in DeliveryEvent.__table__.columns
                 if c.name != "id"
             ],

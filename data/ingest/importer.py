@@ -28,8 +28,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from data.db import transaction
-from data.ingest.apply import CARRIER_NAMES, IngestResult, _insert, apply_events
+from data.ingest.batch import apply_events
+from data.ingest.carriers import CARRIER_NAMES
 from data.ingest.events import CanonicalEvent
+from data.ingest.results import IngestResult
+from data.ingest.sql import dialect_insert
 from data.models import Carrier, Driver, Route
 from data.phones import InvalidPhoneNumber, to_e164
 from data.tracking import identify_carrier, normalize_tracking_number
@@ -431,7 +434,7 @@ async def _carrier_ids(session: AsyncSession, codes: set[str]) -> dict[str, int]
         return {}
     now = utcnow()
     await session.execute(
-        _insert(session, Carrier).on_conflict_do_nothing(index_elements=["code"]),
+        dialect_insert(session, Carrier).on_conflict_do_nothing(index_elements=["code"]),
         [
             {
                 "code": c,
@@ -464,7 +467,7 @@ async def _write_drivers(
                 "active": True if record.active is None else record.active,
                 "updated_at": now,
             }
-            stmt = _insert(session, Driver).values(**values, created_at=now)
+            stmt = dialect_insert(session, Driver).values(**values, created_at=now)
             await session.execute(
                 stmt.on_conflict_do_update(index_elements=["external_id"], set_=values)
             )
@@ -498,7 +501,7 @@ async def _write_routes(
             "status": record.status or "planned",
             "updated_at": now,
         }
-        stmt = _insert(session, Route).values(**values, created_at=now)
+        stmt = dialect_insert(session, Route).values(**values, created_at=now)
         await session.execute(
             stmt.on_conflict_do_update(index_elements=["external_id"], set_=values)
         )

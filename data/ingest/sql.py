@@ -1,0 +1,144 @@
+"""The batch path's SQL: raw PostgreSQL statements (unnest arrays, sent to asyncpg directly),
+the JSON columns serialized once, and the dialect helpers shared by the ingest modules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from data.models import Delivery, DeliveryEvent, OutboxEvent, RouteStop
+
+PARAMS_PER_STATEMENT = 900  # rows per IN list / VALUES page on SQLite, under its limits
+# On PostgreSQL an IN list is one array parameter (= ANY) and insertmanyvalues pages its own
+# VALUES (1,000 rows), so a batch from the web (<= 1,000 events) is one statement per table.
+ROWS_PER_STATEMENT_PG = 5_000
+
+
+class SerializedJSON(sa.types.TypeDecorator):
+    """A JSON column written from text serialized once by us (orjson), not again by the driver."""
+
+    impl = sa.JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Any) -> None:  # noqa: ARG002
+        return None
+
+
+def _with_serialized_json(table: sa.Table) -> sa.Table:
+    """The table's columns, for Core inserts whose JSON values arrive as JSON text."""
+    return sa.Table(
+        table.name,
+        sa.MetaData(),
+        *[
+            sa.Column(
+                column.name,
+                SerializedJSON() if isinstance(column.type, sa.JSON) else column.type,
+                primary_key=column.primary_key,
+            )
+            for column in table.columns
+        ],
+    )
+
+
+EVENTS = _with_serialized_json(DeliveryEvent.__table__)
+OUTBOX = _with_serialized_json(OutboxEvent.__table__)
+DELIVERIES = Delivery.__table__
+PG = postgresql.dialect()
+# The deliveries columns' SQL types on PostgreSQL, for the arrays of the one-statement UPDATE.
+PG_TYPES = {column.name: column.type.compile(dialect=PG) for column in DELIVERIES.columns}
+
+
+def unnest_insert_sql(table: sa.Table, columns: list[str], tail: str = "") -> str:
+    """INSERT INTO table (columns) SELECT * FROM unnest($1::type[], ...) [tail], PostgreSQL.
+
+    One array parameter per column: the statement text and its plan do not depend on how many
+    rows there are, and asyncpg encodes the arrays in C (no per-value work in SQLAlchemy). The
+    bench's raw baseline inserts its rows with this same statement form."""
+    arrays = ", ".join(
+        f"${i + 1}::{table.c[name].type.compile(dialect=PG)}[]" for i, name in enumerate(columns)
+    )
+    return (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) {tail}"
+    ).rstrip()
+
+
+def as_columns(rows: list[dict[str, Any]], columns: list[str]) -> tuple[list[Any], ...]:
+    return tuple([row[name] for row in rows] for name in columns)
+
+
+EVENT_COLUMNS = [column.name for column in EVENTS.columns if column.name != "id"]
+INSERT_EVENTS_PG = unnest_insert_sql(
+    EVENTS, EVENT_COLUMNS, "ON CONFLICT (source, source_event_id) DO NOTHING"
+)
+OUTBOX_COLUMNS = ["topic", "key", "payload"]
+# created_at and attempts are the same for the whole batch: scalars, not 1,000-long arrays.
+INSERT_OUTBOX_PG = (
+    "INSERT INTO outbox_events (topic, key, payload, created_at, attempts) "
+    "SELECT topic, key, payload, $4::TIMESTAMP WITH TIME ZONE, 0 FROM unnest("
+    + ", ".join(
+        f"${i + 1}::{OUTBOX.c[name].type.compile(dialect=PG)}[]"
+        for i, name in enumerate(OUTBOX_COLUMNS)
+    )
+    + ") AS v(topic, key, payload)"
+)
+STOP_COLUMNS = ["route_id", "delivery_id", "sequence"]
+INSERT_STOPS_PG = unnest_insert_sql(RouteStop.__table__, STOP_COLUMNS)
+
+
+PLAN_BY_KEY = sa.text(
+    "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+    "set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true), "
+    "set_config('enable_mergejoin', 'off', true)"
+)
+PLAN_DEFAULT = sa.text(
+    "SELECT set_config('plan_cache_mode', 'auto', true), set_config('enable_seqscan', 'on', true), "
+    "set_config('enable_hashjoin', 'on', true), set_config('enable_mergejoin', 'on', true)"
+)
+
+
+async def driver_connection(session: AsyncSession) -> Any:
+    """The session's asyncpg connection, inside the transaction SQLAlchemy has begun.
+
+    The batch's hot statements go to it directly (asyncpg prepares each once per connection):
+    no SQLAlchemy cursor, result or greenlet switch around them. Callers must have run a
+    statement through the session first (the batch's SET LOCAL), so the transaction is open."""
+    connection = await session.connection()
+    return (await connection.get_raw_connection()).driver_connection
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text (orjson), for the JSON columns written by the batch path."""
+    return orjson.dumps(value).decode()
+
+
+def dialect_insert(session: AsyncSession, table: Any) -> Any:
+    if session.bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def chunked(rows: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def page_size(session: AsyncSession) -> int:
+    return (
+        ROWS_PER_STATEMENT_PG if session.bind.dialect.name == "postgresql" else PARAMS_PER_STATEMENT
+    )
+
+
+def one_of(session: AsyncSession, column: Any, values: list[Any]) -> Any:
+    """column IN values; on PostgreSQL one array parameter (= ANY), one plan for any length."""
+    if session.bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == sa.any_(sa.bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
