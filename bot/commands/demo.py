@@ -1,4 +1,4 @@
-"""`doorstep demo-data`: a believable operator day in the store (see data/demo.py)."""
+"""`doorstep demo-data`: a believable operator day in the store (see data/demo/)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def demo_data(
                 f"{at!r} is not a time like 14:30", param_hint="--at"
             ) from None
     else:
-        from data.demo import default_as_of
+        from data.demo.plan import default_as_of
 
         as_of = default_as_of(service_date, settings.operator_timezone, now)
     asyncio.run(_load(settings, service_date, as_of, seed, deliveries, reset))
@@ -55,7 +55,8 @@ async def _load(settings, service_date, as_of, seed, deliveries, reset) -> None:
     from rich.table import Table
 
     from data.db import create_engine, create_sessionmaker
-    from data.demo import load_day, plan_day, reset_store
+    from data.demo.load import load_day, reset_store
+    from data.demo.plan import plan_day
 
     console = Console()
     engine = create_engine(settings)

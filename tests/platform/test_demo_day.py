@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
-from data.demo import load_day, plan_day
+from data.demo.load import load_day
+from data.demo.plan import plan_day
 from data.models import Carrier, Delivery, Driver, OutboxEvent, Route
 from data.reason_codes import ReasonCode
 from data.types import DeliveryStatus

@@ -1,38 +1,17 @@
-"""A believable operator day: 3 carriers, 25 drivers on routes in 8 US metros, 1,000 deliveries.
-
-`plan_day` is pure and deterministic for a seed and a date: who delivers what, where, in which
-window, and what happens at each stop (delivered with a photo, a failed attempt with a canonical
-reason, a route running late). Only the events that have happened by `as_of` are kept, so the
-store shows the day as it stands: early on everything is scheduled, by mid-afternoon most is
-delivered, in the evening the failed attempts wait for a rebook.
-
-`load_day` writes the carriers, drivers and routes (shift times, Slack ids), then sends every
-event through the ingest engine (data.ingest) like a delivery system would, so the deliveries'
-state, stops and outbox events are what the real code makes of them. Event ids are stable, so
-loading the same day again is a no-op, and loading it later in the day adds what happened since.
-
-The operator's tracking numbers are DS + 8 digits. Phone numbers are in the 555-01xx range that
-North American numbering reserves for fiction.
-"""
+"""Builds the demo day's routes, stops and their events, keeping only what happened by `as_of`."""
 
 from __future__ import annotations
 
 import random
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from data.db import transaction
-from data.ingest.apply import ingest_events
+from data.demo.models import DemoCustomer, DemoDriver, DemoRoute
+from data.demo.people import BUSINESSES, FIRST, INSTRUCTIONS, LAST
+from data.demo.places import Metro
 from data.ingest.events import (
-    MAX_BATCH,
     Address,
     CanonicalEvent,
     DeliveryDetails,
@@ -41,105 +20,10 @@ from data.ingest.events import (
     RouteRef,
     Window,
 )
-from data.models import Base, Carrier, Delivery, Driver, Route
 from data.reason_codes import ReasonCode
 from data.state_machine import EventType
-from data.types import DeliveryStatus
 
-SOURCE = "demo"
-SHOWCASE_STOPS = 7  # the well-known customers' packages (see _Planner.showcase)
 POD_BASE_URL = "https://pod.doorstep.example"
-
-
-# --- the places --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Metro:
-    code: str
-    state: str
-    timezone: str
-    area_codes: tuple[str, ...]
-    cities: tuple[tuple[str, str], ...]  # (city, ZIP)
-    streets: tuple[str, ...]
-    drivers: int
-
-
-# fmt: off
-METROS: tuple[Metro, ...] = (
-    Metro("NJ", "NJ", "America/New_York", ("201", "973", "862"),
-          (("Newark", "07102"), ("Newark", "07104"), ("Newark", "07105"),
-           ("Jersey City", "07302"), ("Jersey City", "07304"), ("Jersey City", "07306"),
-           ("Hoboken", "07030")),
-          ("Broad St", "Market St", "Ferry St", "Newark Ave", "Grove St", "Washington St",
-           "Bloomfield Ave", "Summit Ave", "Palisade Ave", "Garden St"), 4),
-    Metro("ATL", "GA", "America/New_York", ("404", "470", "678"),
-          (("Atlanta", "30303"), ("Atlanta", "30308"), ("Atlanta", "30309"),
-           ("Atlanta", "30312"), ("Atlanta", "30318"), ("Atlanta", "30324")),
-          ("Peachtree St NE", "Ponce de Leon Ave", "Edgewood Ave", "Spring St NW",
-           "Piedmont Ave NE", "Howell Mill Rd", "Boulevard SE", "Monroe Dr NE"), 3),
-    Metro("CHI", "IL", "America/Chicago", ("312", "773", "872"),
-          (("Chicago", "60601"), ("Chicago", "60607"), ("Chicago", "60614"),
-           ("Chicago", "60622"), ("Chicago", "60647"), ("Chicago", "60657")),
-          ("N Clark St", "W Division St", "N Milwaukee Ave", "W Armitage Ave", "N Halsted St",
-           "W Belmont Ave", "S Racine Ave", "N Damen Ave"), 4),
-    Metro("DFW", "TX", "America/Chicago", ("214", "469", "972"),
-          (("Dallas", "75201"), ("Dallas", "75204"), ("Dallas", "75206"),
-           ("Dallas", "75214"), ("Dallas", "75219"), ("Dallas", "75226")),
-          ("Ross Ave", "McKinney Ave", "Greenville Ave", "Gaston Ave", "Lemmon Ave",
-           "Elm St", "Swiss Ave", "Live Oak St"), 3),
-    Metro("DEN", "CO", "America/Denver", ("303", "720"),
-          (("Denver", "80202"), ("Denver", "80203"), ("Denver", "80205"),
-           ("Denver", "80206"), ("Denver", "80211"), ("Denver", "80218")),
-          ("Colfax Ave", "Larimer St", "Broadway", "Speer Blvd", "York St", "Tejon St",
-           "Federal Blvd", "17th Ave"), 3),
-    Metro("PHX", "AZ", "America/Phoenix", ("602", "480"),
-          (("Phoenix", "85004"), ("Phoenix", "85006"), ("Phoenix", "85008"),
-           ("Phoenix", "85012"), ("Phoenix", "85016"), ("Phoenix", "85018")),
-          ("N Central Ave", "E Camelback Rd", "E Indian School Rd", "N 7th St",
-           "E McDowell Rd", "N 16th St"), 2),
-    Metro("LA", "CA", "America/Los_Angeles", ("213", "323", "310"),
-          (("Los Angeles", "90004"), ("Los Angeles", "90012"), ("Los Angeles", "90026"),
-           ("Los Angeles", "90027"), ("Los Angeles", "90029"), ("Los Angeles", "90039")),
-          ("Sunset Blvd", "Vermont Ave", "Hollywood Blvd", "Glendale Blvd", "Hyperion Ave",
-           "Santa Monica Blvd", "Melrose Ave", "Echo Park Ave"), 4),
-    Metro("SEA", "WA", "America/Los_Angeles", ("206", "425"),
-          (("Seattle", "98101"), ("Seattle", "98102"), ("Seattle", "98103"),
-           ("Seattle", "98107"), ("Seattle", "98109"), ("Seattle", "98122")),
-          ("Pike St", "Pine St", "Fremont Ave N", "NW Market St", "Westlake Ave N",
-           "E Madison St", "Aurora Ave N", "15th Ave E"), 2),
-)
-
-CARRIERS: tuple[tuple[str, str], ...] = (
-    ("swift", "Swift Last Mile"),
-    ("metro", "Metro Courier Co."),
-    ("bluejay", "Bluejay Logistics"),
-)
-
-FIRST = (
-    "Maria", "James", "Aisha", "Tom", "Dana", "Sam", "Olivia", "Liam", "Emma", "Noah", "Sofia",
-    "Mateo", "Ava", "Elijah", "Mia", "Lucas", "Amara", "Ethan", "Chloe", "Daniel", "Priya",
-    "Jamal", "Grace", "Diego", "Hannah", "Kenji", "Layla", "Marcus", "Nora", "Omar", "Ruth",
-    "Caleb", "Isabel", "Andre", "Leah", "Victor", "Zoe", "Hector", "Maya", "Wei",
-)
-LAST = (
-    "Lopez", "Carter", "Khan", "Nguyen", "Whitfield", "Patel", "Johnson", "Garcia", "Kim",
-    "Brown", "Rivera", "Okafor", "Schmidt", "Cohen", "Martinez", "Williams", "Chen", "Davis",
-    "Hernandez", "Murphy", "Rossi", "Jackson", "Singh", "Walker", "Torres", "Ali", "Baker",
-    "Novak", "Reyes", "Thompson", "Yamamoto", "Brooks", "Diaz", "Foster", "Moreau",
-)
-BUSINESSES = (
-    "Dental Studio", "Coffee Roasters", "Print & Ship", "Family Pharmacy", "Architects LLP",
-    "Bike Works", "Pet Clinic", "Florist", "Law Office", "Hardware", "Bakery", "Yoga Loft",
-)
-INSTRUCTIONS = (
-    "Leave with the doorman.",
-    "Side door, please; front steps are icy.",
-    "Leave behind the planter on the porch.",
-    "Ring the bell, dog is friendly.",
-    "Please don't leave in the lobby.",
-    "Buzz unit, then take the elevator to 4.",
-)
 RESIDENTIAL_FAILURES: tuple[tuple[ReasonCode, float, str], ...] = (
     (ReasonCode.RECIPIENT_UNAVAILABLE, 0.34, "Signature required, nobody home"),
     (ReasonCode.NO_ACCESS, 0.22, "Gate locked, no code on file"),
@@ -149,118 +33,9 @@ RESIDENTIAL_FAILURES: tuple[tuple[ReasonCode, float, str], ...] = (
     (ReasonCode.REFUSED, 0.05, "Refused at the door"),
     (ReasonCode.DAMAGED, 0.03, "Box crushed in the van"),
 )
-# fmt: on
 
 
-# --- the plan ------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class DemoDriver:
-    external_id: str
-    name: str
-    phone: str
-    slack_user_id: str
-    carrier_code: str
-    metro: Metro
-
-
-@dataclass(slots=True)
-class DemoRoute:
-    external_id: str
-    driver: DemoDriver
-    shift_start: datetime
-    shift_end: datetime
-    departs: datetime
-    status: str
-
-
-@dataclass(slots=True)
-class DemoCustomer:
-    """A well-known customer to try `doorstep chat --phone ...` with."""
-
-    name: str
-    phone: str
-    tracking_number: str
-    story: str
-
-
-@dataclass(slots=True)
-class DemoDay:
-    service_date: date
-    as_of: datetime
-    drivers: list[DemoDriver]
-    routes: list[DemoRoute]
-    events: list[CanonicalEvent]
-    tracking_numbers: list[str]
-    showcase: list[DemoCustomer] = field(default_factory=list)
-
-
-def default_as_of(service_date: date, operator_timezone: str, now: datetime) -> datetime:
-    """Now, for today; 2 pm operator time for another day (a mid-afternoon mix)."""
-    zone = ZoneInfo(operator_timezone)
-    if now.astimezone(zone).date() == service_date:
-        return now
-    return datetime.combine(service_date, time(14, 0), zone)
-
-
-def plan_day(
-    *,
-    service_date: date,
-    as_of: datetime,
-    seed: int = 7,
-    deliveries: int = 1000,
-    business_share: float = 0.10,
-) -> DemoDay:
-    """The day's drivers, routes and every event that has happened by `as_of` (deterministic)."""
-    if as_of.tzinfo is None:
-        raise ValueError("as_of must be timezone-aware")
-    drivers_total = sum(m.drivers for m in METROS)
-    if deliveries < drivers_total * 3:
-        raise ValueError(f"at least {drivers_total * 3} deliveries for {drivers_total} drivers")
-    people = random.Random(f"drivers:{seed}")
-    rng = random.Random(f"day:{seed}:{service_date.isoformat()}")
-    planner = _Planner(service_date, as_of, rng, business_share)
-
-    drivers: list[DemoDriver] = []
-    for metro in METROS:
-        for n in range(1, metro.drivers + 1):
-            first, last = people.choice(FIRST), people.choice(LAST)
-            drivers.append(
-                DemoDriver(
-                    external_id=f"DRV-{metro.code}-{n:02d}",
-                    name=f"{first} {last}",
-                    phone=f"+1{metro.area_codes[0]}55501{99 - n:02d}",
-                    slack_user_id="U0"
-                    + "".join(people.choices("ABCDEFGHJKLMNPQRSTUVWXYZ23456789", k=9)),
-                    carrier_code=CARRIERS[len(drivers) % len(CARRIERS)][0],
-                    metro=metro,
-                )
-            )
-    # Stops per driver: around the average, summing to `deliveries` with the showcase's.
-    counts = [deliveries // len(drivers)] * len(drivers)
-    counts[0] -= SHOWCASE_STOPS
-    for i in range(deliveries - SHOWCASE_STOPS - sum(counts)):
-        counts[i % len(drivers)] += 1
-    for i in range(0, len(drivers) - 1, 2):
-        shift = rng.randint(0, min(6, counts[i + 1] - 3))
-        counts[i] += shift
-        counts[i + 1] -= shift
-
-    routes = [planner.route(driver, count) for driver, count in zip(drivers, counts, strict=True)]
-    planner.showcase(routes[0], drivers[0], counts[0])
-    return DemoDay(
-        service_date=service_date,
-        as_of=as_of,
-        drivers=drivers,
-        routes=routes,
-        events=sorted(planner.events, key=lambda e: (e.occurred_at, e.event_id)),
-        tracking_numbers=planner.tracking_numbers,
-        showcase=planner.customers,
-    )
-
-
-class _Planner:
+class Planner:
     """Builds routes, stops and their events; keeps only what happened by `as_of`."""
 
     def __init__(
@@ -591,117 +366,3 @@ def _window_around(moment: datetime) -> dict[str, datetime]:
     hour = moment.replace(minute=0, second=0, microsecond=0)
     start = hour - timedelta(hours=1) if moment.minute < 30 else hour
     return {"start": start, "end": start + timedelta(hours=2)}
-
-
-# --- loading -------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class LoadSummary:
-    events_sent: int
-    applied: int
-    duplicates: int
-    rejected: int
-    statuses: dict[str, int]
-
-
-def _insert(session: AsyncSession, table: Any) -> Any:
-    if session.bind.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
-
-
-async def reset_store(sessions: async_sessionmaker[AsyncSession]) -> None:
-    """Empty every table (the demo's --reset)."""
-    async with transaction(sessions) as session:
-        for table in reversed(Base.metadata.sorted_tables):
-            await session.execute(table.delete())
-
-
-async def load_day(
-    sessions: async_sessionmaker[AsyncSession],
-    day: DemoDay,
-    *,
-    operator_timezone: str = "America/New_York",
-    operator_pattern: str = r"DS\d{8}",
-    on_progress: Callable[[int], None] | None = None,
-) -> LoadSummary:
-    """Write carriers, drivers and routes, then ingest the day's events in batches."""
-    async with transaction(sessions) as session:
-        await session.execute(
-            _insert(session, Carrier).on_conflict_do_nothing(index_elements=["code"]),
-            [{"code": code, "name": name} for code, name in CARRIERS],
-        )
-        carrier_ids = dict((await session.execute(sa.select(Carrier.code, Carrier.id))).all())
-        await session.execute(
-            _insert(session, Driver).on_conflict_do_nothing(index_elements=["external_id"]),
-            [
-                {
-                    "external_id": d.external_id,
-                    "carrier_id": carrier_ids[d.carrier_code],
-                    "name": d.name,
-                    "phone": d.phone,
-                    "slack_user_id": d.slack_user_id,
-                    "timezone": d.metro.timezone,
-                    "active": True,
-                }
-                for d in day.drivers
-            ],
-        )
-        driver_ids = dict((await session.execute(sa.select(Driver.external_id, Driver.id))).all())
-        insert = _insert(session, Route)
-        await session.execute(
-            insert.on_conflict_do_update(
-                index_elements=["external_id"],
-                set_={"status": insert.excluded.status},
-            ),
-            [
-                {
-                    "external_id": r.external_id,
-                    "driver_id": driver_ids[r.driver.external_id],
-                    "carrier_id": carrier_ids[r.driver.carrier_code],
-                    "service_date": day.service_date,
-                    "shift_start": r.shift_start.astimezone(UTC),
-                    "shift_end": r.shift_end.astimezone(UTC),
-                    "status": r.status,
-                }
-                for r in day.routes
-            ],
-        )
-    summary = LoadSummary(len(day.events), 0, 0, 0, {})
-    for start in range(0, len(day.events), MAX_BATCH):
-        batch = day.events[start : start + MAX_BATCH]
-        result = await ingest_events(
-            sessions,
-            batch,
-            source=SOURCE,
-            operator_pattern=operator_pattern,
-            operator_timezone=operator_timezone,
-        )
-        summary.applied += result.applied
-        summary.duplicates += result.duplicates
-        summary.rejected += len(result.rejected)
-        if on_progress is not None:
-            on_progress(len(batch))
-    summary.statuses = await status_mix(sessions, day.tracking_numbers)
-    return summary
-
-
-async def status_mix(
-    sessions: async_sessionmaker[AsyncSession], tracking_numbers: list[str]
-) -> dict[str, int]:
-    """How many of these deliveries are in each status."""
-    counts: Counter[str] = Counter()
-    async with sessions() as session:
-        for start in range(0, len(tracking_numbers), 500):
-            chunk = tracking_numbers[start : start + 500]
-            rows = await session.execute(
-                sa.select(Delivery.status, sa.func.count())
-                .where(Delivery.tracking_number.in_(chunk))
-                .group_by(Delivery.status)
-            )
-            for status, count in rows.all():
-                counts[str(DeliveryStatus(status))] += count
-    return dict(counts)
