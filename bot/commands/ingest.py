@@ -27,8 +27,9 @@ def import_file(
     from rich.table import Table
 
     from bot.settings import get_settings
-    from data.ingest.importer import KINDS, ImportFileError
-    from data.ingest.importer import import_file as run_import
+    from data.ingest.importer.report import ImportFileError
+    from data.ingest.importer.rows import KINDS
+    from data.ingest.importer.run import import_file as run_import
 
     console = Console(stderr=True)
     if kind is not None and kind not in KINDS:

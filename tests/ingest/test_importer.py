@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from data.ingest.importer import ImportFileError, import_file
+from data.ingest.importer.report import ImportFileError
+from data.ingest.importer.run import import_file
 from data.models import Delivery, DeliveryEvent, Driver, Route, RouteStop
 
 DRIVERS = """external_id,name,phone,carrier

@@ -1,0 +1,147 @@
+"""The rows an import file holds (deliveries, routes, drivers), each validated by its model."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from data.phones import InvalidPhoneNumber, to_e164
+from data.tracking import normalize_tracking_number
+
+Kind = Literal["deliveries", "routes", "drivers"]
+KINDS: tuple[Kind, ...] = ("deliveries", "routes", "drivers")
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        return list(cls.model_fields)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blanks(cls, value: Any) -> Any:
+        return _blank_to_none(value)
+
+
+def _e164(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return to_e164(value)
+    except InvalidPhoneNumber as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _zone(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA time zone (e.g. America/New_York)") from None
+    return value
+
+
+class DriverRow(_Row):
+    external_id: str = Field(max_length=64)
+    name: str = Field(max_length=120)
+    phone: str | None = None
+    carrier: str | None = Field(default=None, max_length=32)
+    slack_user_id: str | None = Field(default=None, max_length=32)
+    timezone: str | None = None
+    active: bool | None = None
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        return _e164(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str | None) -> str | None:
+        return _zone(value)
+
+
+class RouteRow(_Row):
+    external_id: str = Field(max_length=64)
+    service_date: date
+    driver_external_id: str | None = Field(default=None, max_length=64)
+    carrier: str | None = Field(default=None, max_length=32)
+    shift_start: datetime | None = None
+    shift_end: datetime | None = None
+    status: Literal["planned", "started", "done"] | None = None
+
+
+class DeliveryRow(_Row):
+    tracking_number: str = Field(max_length=60)
+    carrier: str | None = Field(default=None, max_length=32)
+    external_id: str | None = Field(default=None, max_length=64)
+    recipient_name: str | None = Field(default=None, max_length=120)
+    phone: str | None = None
+    email: str | None = Field(default=None, max_length=254)
+    language: str | None = Field(default=None, max_length=8)
+    address_line1: str | None = Field(default=None, max_length=200)
+    address_line2: str | None = Field(default=None, max_length=100)
+    city: str | None = Field(default=None, max_length=100)
+    state: str | None = Field(default=None, max_length=40)
+    postal_code: str | None = Field(default=None, max_length=16)
+    country: str | None = Field(default=None, min_length=2, max_length=2)
+    timezone: str | None = None
+    is_business: bool | None = None
+    business_name: str | None = Field(default=None, max_length=120)
+    receiving_hours: str | None = Field(default=None, max_length=120)
+    dock: str | None = Field(default=None, max_length=120)
+    contact_person: str | None = Field(default=None, max_length=120)
+    contact_phone: str | None = None
+    handling_notes: str | None = None
+    declared_value: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    access_code: str | None = Field(default=None, max_length=64, repr=False)
+    instructions: str | None = None
+    service_date: date | None = None
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    route_external_id: str | None = Field(default=None, max_length=64)
+    stop_sequence: int | None = Field(default=None, ge=0)
+
+    @field_validator("phone", "contact_phone")
+    @classmethod
+    def _phones(cls, value: str | None) -> str | None:
+        return _e164(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str | None) -> str | None:
+        return _zone(value)
+
+    @field_validator("tracking_number")
+    @classmethod
+    def _normalized(cls, value: str) -> str:
+        normalized = normalize_tracking_number(value)
+        if not normalized or len(normalized) > 40:
+            raise ValueError("a tracking number has 1 to 40 letters and digits")
+        return normalized
+
+
+ROW_MODELS: dict[Kind, type[_Row]] = {
+    "deliveries": DeliveryRow,
+    "routes": RouteRow,
+    "drivers": DriverRow,
+}
+NATURAL_KEY = {"deliveries": "tracking_number", "routes": "external_id", "drivers": "external_id"}
+
+
+def aware(value: datetime, zone: str) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(zone))
