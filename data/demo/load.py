@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,6 +16,7 @@ from data.demo.models import DemoDay
 from data.demo.people import CARRIERS
 from data.ingest.apply import ingest_events
 from data.ingest.events import MAX_BATCH
+from data.ingest.sql import dialect_insert
 from data.models import Base, Carrier, Delivery, Driver, Route
 from data.types import DeliveryStatus
 
@@ -30,14 +30,6 @@ class LoadSummary:
     duplicates: int
     rejected: int
     statuses: dict[str, int]
-
-
-def _insert(session: AsyncSession, table: Any) -> Any:
-    if session.bind.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
 
 
 async def reset_store(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -58,12 +50,12 @@ async def load_day(
     """Write carriers, drivers and routes, then ingest the day's events in batches."""
     async with transaction(sessions) as session:
         await session.execute(
-            _insert(session, Carrier).on_conflict_do_nothing(index_elements=["code"]),
+            dialect_insert(session, Carrier).on_conflict_do_nothing(index_elements=["code"]),
             [{"code": code, "name": name} for code, name in CARRIERS],
         )
         carrier_ids = dict((await session.execute(sa.select(Carrier.code, Carrier.id))).all())
         await session.execute(
-            _insert(session, Driver).on_conflict_do_nothing(index_elements=["external_id"]),
+            dialect_insert(session, Driver).on_conflict_do_nothing(index_elements=["external_id"]),
             [
                 {
                     "external_id": d.external_id,
@@ -78,7 +70,7 @@ async def load_day(
             ],
         )
         driver_ids = dict((await session.execute(sa.select(Driver.external_id, Driver.id))).all())
-        insert = _insert(session, Route)
+        insert = dialect_insert(session, Route)
         await session.execute(
             insert.on_conflict_do_update(
                 index_elements=["external_id"],
