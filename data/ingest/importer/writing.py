@@ -10,14 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from data.ingest.batch import apply_events
-from data.ingest.carriers import CARRIER_NAMES
+from data.ingest.carriers import get_or_create_carriers
 from data.ingest.importer.delivery_events import delivery_events
 from data.ingest.importer.report import BadRow
 from data.ingest.importer.rows import DriverRow, Kind, RouteRow, aware
 from data.ingest.importer.validation import ValidRow
 from data.ingest.results import IngestResult
 from data.ingest.sql import dialect_insert
-from data.models import Carrier, Driver, Route
+from data.models import Driver, Route
 from data.types import utcnow
 
 WRITE_BATCH = 500
@@ -56,30 +56,12 @@ async def check_references(
     ]
 
 
-async def _carrier_ids(session: AsyncSession, codes: set[str]) -> dict[str, int]:
-    if not codes:
-        return {}
-    now = utcnow()
-    await session.execute(
-        dialect_insert(session, Carrier).on_conflict_do_nothing(index_elements=["code"]),
-        [
-            {
-                "code": c,
-                "name": CARRIER_NAMES.get(c, c.upper()),
-                "created_at": now,
-                "updated_at": now,
-            }
-            for c in sorted(codes)
-        ],
-    )
-    rows = await session.execute(sa.select(Carrier.code, Carrier.id).where(Carrier.code.in_(codes)))
-    return dict(rows.all())
-
-
 async def write_drivers(
     session: AsyncSession, records: list[DriverRow], settings: Settings, tick: Any
 ) -> None:
-    carriers = await _carrier_ids(session, {r.carrier.lower() for r in records if r.carrier})
+    carriers = await get_or_create_carriers(
+        session, {r.carrier.lower() for r in records if r.carrier}
+    )
     now = utcnow()
     for start in range(0, len(records), WRITE_BATCH):
         chunk = records[start : start + WRITE_BATCH]
@@ -105,7 +87,9 @@ async def write_drivers(
 async def write_routes(
     session: AsyncSession, records: list[RouteRow], settings: Settings, tick: Any
 ) -> None:
-    carriers = await _carrier_ids(session, {r.carrier.lower() for r in records if r.carrier})
+    carriers = await get_or_create_carriers(
+        session, {r.carrier.lower() for r in records if r.carrier}
+    )
     drivers = dict(
         (
             await session.execute(
