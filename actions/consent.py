@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from data.models import ConsentEvent, Contact
+from actions.lookup import contact_for
+from data.models import ConsentEvent, Contact, Message
 from data.outbox import add_event
 
 
@@ -66,3 +67,22 @@ def _ledger(
         {"contact_id": contact.id, "source": source},
         key=str(contact.id),
     )
+
+
+TWILIO_UNSUBSCRIBED = "21610"  # Twilio: "Attempt to send to unsubscribed recipient"
+
+
+async def mirror_carrier_opt_out(session: AsyncSession, message: Message, *, now: datetime) -> None:
+    """Twilio refused `message` with 21610: the number opted out at the carrier; record it once."""
+    if not message.phone:
+        return
+    contact = await contact_for(session, message.phone)
+    if not contact.opted_out:
+        opt_out(
+            session,
+            contact,
+            source="twilio_21610",
+            keyword=None,
+            message_id=message.id,
+            now=now,
+        )

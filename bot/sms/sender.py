@@ -15,8 +15,7 @@ from typing import Protocol
 
 from sqlalchemy import select
 
-from actions.consent import opt_out
-from actions.lookup import contact_for
+from actions.consent import TWILIO_UNSUBSCRIBED, mirror_carrier_opt_out
 from bot.services import Services
 from bot.settings import Settings
 from data.db import transaction
@@ -132,17 +131,9 @@ async def _send_one(services: Services, sender: Sender, message_id: int, *, now:
             )
         except SendFailed as failed:
             message.error_code = failed.code
-            if failed.code == "21610":
+            if failed.code == TWILIO_UNSUBSCRIBED:
                 message.status = MessageStatus.SUPPRESSED
-                contact = await contact_for(session, message.phone)
-                opt_out(
-                    session,
-                    contact,
-                    source="twilio_21610",
-                    keyword=None,
-                    message_id=message.id,
-                    now=now,
-                )
+                await mirror_carrier_opt_out(session, message, now=now)
             elif message.attempts >= MAX_ATTEMPTS:
                 message.status = MessageStatus.FAILED
             else:

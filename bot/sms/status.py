@@ -8,8 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
-from actions.consent import opt_out
-from actions.lookup import contact_for
+from actions.consent import TWILIO_UNSUBSCRIBED, mirror_carrier_opt_out
 from bot.services import Services
 from data.db import transaction
 from data.models import Message
@@ -17,7 +16,6 @@ from data.outbox import add_event
 from data.types import Channel, MessageStatus
 
 log = logging.getLogger("doorstep.sms")
-OPTED_OUT_ERROR = "21610"
 # How far along a message is; a late "sent" after "delivered" changes nothing.
 RANK = {
     MessageStatus.PENDING: 0,
@@ -67,14 +65,5 @@ async def record_status(services: Services, form: FormData, *, now: datetime) ->
                     {"message_id": message.id, "error_code": error, "status": status},
                     key=str(message.delivery_id) if message.delivery_id else None,
                 )
-        if error == OPTED_OUT_ERROR and message.phone:
-            contact = await contact_for(session, message.phone)
-            if not contact.opted_out:
-                opt_out(
-                    session,
-                    contact,
-                    source="twilio_21610",
-                    keyword=None,
-                    message_id=message.id,
-                    now=now,
-                )
+        if error == TWILIO_UNSUBSCRIBED:
+            await mirror_carrier_opt_out(session, message, now=now)
