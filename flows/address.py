@@ -1,5 +1,11 @@
 """Address changes: a unit correction or a same-ZIP move before dispatch is automatic;
-anything else goes to dispatch with the customer's words attached."""
+anything else goes to dispatch with the customer's words attached.
+
+The NLU's address entity rarely carries the ZIP ("send it to 40 Park Ave 07102" gives
+"40 Park Ave"), so the street and unit come from the entity first and the text second, and the
+ZIP from the whole message. A street given without a ZIP is kept in the pending question, so a
+ZIP-only answer ("07102") completes it.
+"""
 
 from __future__ import annotations
 
@@ -16,55 +22,95 @@ from flows.model import (
 from nlu.understanding import Understanding
 
 _UNIT = re.compile(
-    r"(?<!\w)(apt|apartment|unit|suite|ste|floor|fl|#)\.?\s*#?\s*([a-z0-9-]{1,8})\b", re.I
+    r"(?<!\w)(apt|apartment|unit|suite|ste|floor|fl|#)\.?\s*#?\s*(?!\d{5}\b)([a-z0-9-]{1,8})\b",
+    re.I,
 )
+# "apt 4B not 4D", "not 4D but 4B": the unit the customer does not want.
+_NOT_UNIT = re.compile(r"\bnot\s+(?:apt\.?\s*|apartment\s*|unit\s*|#\s*)?([a-z0-9-]{1,8})\b", re.I)
 _STREET = re.compile(
     r"\b\d{1,6}\s+[a-z0-9.' ]+?\s(?:st|street|ave|avenue|rd|road|blvd|boulevard|dr|drive|ln|"
     r"lane|way|ct|court|pl|place|ter|terrace|pkwy|parkway|hwy|highway|calle|avenida)\b\.?",
     re.I,
 )
-_ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
+_ZIP = re.compile(r"(?<![\d-])(\d{5})(?:-\d{4})?(?![\d-])")
 CHANGEABLE = frozenset({"created", "scheduled", "failed_attempt", "out_for_delivery", "arriving"})
 ON_THE_WAY = frozenset({"out_for_delivery", "arriving"})
+# Intents that, with nothing address-like in the message, mean "not an answer to your question".
+ANSWERS = frozenset({"change_address", "inform", "affirm"})
 
 
 def change(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision:
+    """The customer asks to change the address (with or without the new one)."""
+    return _decide(state, u, d, pending={})
+
+
+def answer(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision | None:
+    """The reply to "what's the new address?" / "what's the ZIP?"; None if it's about else."""
+    pending = state.pending or {}
+    if not _has_address_parts(u) and u.intent not in ANSWERS:
+        return None  # "where is my package?" after we asked: not an address
+    return _decide(state, u, d, pending=pending)
+
+
+def _decide(
+    state: ConversationState, u: Understanding, d: DeliveryFacts, *, pending: dict
+) -> Decision:
     if d.status not in CHANGEABLE:
-        return Decision(Reply("address.not_possible", {"tracking": d.tracking_number}), state)
-    words = u.entities.address or u.text
-    street = _STREET.search(words)
-    unit = _UNIT.search(words)
+        done = state.waiting_for(None)
+        return Decision(Reply("address.not_possible", {"tracking": d.tracking_number}), done)
+    street = _street(u) or pending.get("street")
+    unit = _unit(u) or pending.get("unit")
     if street is None and unit is None:
-        asked = state.waiting_for("address")
-        return Decision(Reply("address.ask"), asked)
+        return Decision(Reply("address.ask"), state.waiting_for("address"))
     done = state.waiting_for(None)
     if street is None:
-        line2 = _unit_text(unit)
-        action = UpdateAddress(d.id, None, line2, customer_words=u.text)
-        return Decision(
-            Reply("address.updated", {"address": _one_line(d, None, line2)}), done, (action,)
-        )
-    new_zip = _ZIP.search(words, street.end())
+        action = UpdateAddress(d.id, None, unit, customer_words=u.text)
+        reply = Reply("address.updated", {"address": _one_line(d, None, unit)})
+        return Decision(reply, done, (action,))
+    new_zip = _zip(u.text, street) or pending.get("zip")
     if new_zip is None:
-        asked = state.waiting_for("address")
+        asked = state.waiting_for("address", street=street, unit=unit)
         return Decision(Reply("address.ask_zip"), asked)
-    same_zip = new_zip.group(1) == (d.postal_code or "")[:5]
+    same_zip = new_zip == (d.postal_code or "")[:5]
     if same_zip and d.status not in ON_THE_WAY:
-        line1 = " ".join(street.group(0).split()).rstrip(".").title()
-        line2 = _unit_text(unit) if unit else None
-        action = UpdateAddress(d.id, line1, line2, customer_words=u.text)
-        return Decision(
-            Reply("address.updated", {"address": _one_line(d, line1, line2)}), done, (action,)
-        )
+        action = UpdateAddress(d.id, street, unit, customer_words=u.text)
+        reply = Reply("address.updated", {"address": _one_line(d, street, unit)})
+        return Decision(reply, done, (action,))
     reason = "on_the_way" if same_zip else "different_zip"
+    new = ", ".join(p for p in (street, unit, new_zip) if p)
     case = OpenException(
         delivery_id=d.id,
         type="address_change",
         reason_code=reason,
-        summary=f"{d.tracking_number}: customer asks to deliver to a new address ({reason})",
+        summary=f"{d.tracking_number}: customer asks to deliver to {new} ({reason})",
         transcript=state.transcript,
     )
     return Decision(Reply("address.review"), done, (case,))
+
+
+def _has_address_parts(u: Understanding) -> bool:
+    return bool(_street(u) or _unit(u) or _ZIP.search(u.text))
+
+
+def _street(u: Understanding) -> str | None:
+    found = _STREET.search(u.entities.address or "") or _STREET.search(u.text)
+    return " ".join(found.group(0).split()).rstrip(".").title() if found else None
+
+
+def _unit(u: Understanding) -> str | None:
+    unwanted = {m.group(1).upper() for m in _NOT_UNIT.finditer(u.text)}
+    for words in (u.entities.address or "", u.text):
+        for found in _UNIT.finditer(words):
+            if found.group(2).upper() not in unwanted:
+                return _unit_text(found)
+    return None
+
+
+def _zip(text: str, street: str) -> str | None:
+    """The last 5-digit number that isn't the street's house number."""
+    house = street.split()[0]
+    zips = [m.group(1) for m in _ZIP.finditer(text) if m.group(1) != house]
+    return zips[-1] if zips else None
 
 
 def _unit_text(unit: re.Match[str]) -> str:

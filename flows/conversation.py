@@ -142,9 +142,9 @@ def _answer_pending(
         case "rebook_confirm":
             return rebook.answer_confirm(state, u, d, facts, now, policy)
         case "address" if u.intent not in ("deny", "request_human", "complain"):
-            return address.change(state, u, d)
+            return address.answer(state, u, d)
         case "instructions" if u.intent not in ("deny", "request_human", "complain"):
-            return instructions.give(state, u, d, asked=True)
+            return instructions.answer(state, u, d)
         case "refuse_confirm":
             return refuse.answer(state, u, d)
         case "missing_confirm":

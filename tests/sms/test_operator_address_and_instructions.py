@@ -1,0 +1,80 @@
+"""Operator QA round two, with what the real NLU gives: an address entity without its ZIP, a
+ZIP sent on its own, "not 4D", a question we asked then ignored."""
+
+from __future__ import annotations
+
+from sms_helpers import Says, get_delivery, rows, seed_delivery
+
+from data.models import DeliveryException
+from data.types import DeliveryStatus
+
+
+async def test_a_same_zip_move_is_done_when_the_nlu_leaves_the_zip_out_of_the_address(
+    maria, sms_services, nlu
+):
+    words = "i moved, please send it to 40 park ave 07030"
+    nlu.script[words] = Says("change_address", entities={"address": "40 Park Ave"})
+    delivery_id = await seed_delivery(sms_services)
+    assert await maria.says(words) == "Done: we'll deliver to 40 Park Ave."
+    delivery = await get_delivery(sms_services, delivery_id)
+    assert (delivery.address_line1, delivery.postal_code) == ("40 Park Ave", "07030")
+
+
+async def test_a_zip_sent_on_its_own_completes_the_street_given_before(maria, sms_services, nlu):
+    nlu.script["i need to change my address"] = Says("change_address")
+    nlu.script["my address is 305 poplar dr"] = Says(
+        "change_address", entities={"address": "305 poplar dr"}
+    )
+    nlu.script["07030"] = Says("inform", confidence=0.5)
+    delivery_id = await seed_delivery(sms_services)
+    assert "new delivery address" in await maria.says("I need to change my address")
+    assert "ZIP" in await maria.says("my address is 305 poplar dr")
+    assert await maria.says("07030") == "Done: we'll deliver to 305 Poplar Dr."
+    assert (await get_delivery(sms_services, delivery_id)).address_line1 == "305 Poplar Dr"
+
+
+async def test_a_zip_on_its_own_for_a_street_in_another_zip_goes_to_dispatch_with_it(
+    maria, sms_services, nlu
+):
+    nlu.script["deliver to 500 main st instead"] = Says(
+        "change_address", entities={"address": "500 main st"}
+    )
+    nlu.script["75201"] = Says("inform")
+    delivery_id = await seed_delivery(sms_services)
+    assert "ZIP" in await maria.says("deliver to 500 main st instead")
+    assert "dispatch team will review" in await maria.says("75201")
+    [case] = await rows(sms_services, DeliveryException)
+    assert case.reason_code == "different_zip" and "500 Main St, 75201" in case.summary
+    assert [t["text"] for t in case.details["transcript"]][-1] == "75201"
+    assert (await get_delivery(sms_services, delivery_id)).address_line1 == "12 Hudson St"
+
+
+async def test_its_apt_4b_not_4d_keeps_the_unit_the_customer_wants(maria, sms_services, nlu):
+    nlu.script["not 4d, it's apt 4b"] = Says("change_address", entities={"address": "4d"})
+    nlu.script["its 4b not apt 4d"] = Says("change_address", entities={"address": "apt 4d"})
+    delivery_id = await seed_delivery(sms_services, address_line2="Apt 4D")
+    assert await maria.says("not 4D, it's apt 4B") == "Done: we'll deliver to 12 Hudson St, Apt 4B."
+    assert (await get_delivery(sms_services, delivery_id)).address_line2 == "Apt 4B"
+    # Only the unwanted unit named: ask rather than write 4D back.
+    assert "new delivery address" in await maria.says("its 4B not apt 4D")
+
+
+async def test_asking_where_the_package_is_after_we_asked_for_the_address_answers_that(
+    maria, sms_services, nlu
+):
+    nlu.script["change my address"] = Says("change_address")
+    nlu.script["actually where is my package?"] = Says("where_is_my_package")
+    await seed_delivery(sms_services)
+    assert "new delivery address" in await maria.says("change my address")
+    assert "is scheduled for" in await maria.says("actually where is my package?")
+
+
+async def test_thanks_after_we_asked_for_instructions_is_not_saved_as_instructions(
+    maria, sms_services, nlu
+):
+    nlu.script["can i leave a note for the driver"] = Says("give_delivery_instructions")
+    nlu.script["where is it now"] = Says("where_is_my_package")
+    delivery_id = await seed_delivery(sms_services, status=DeliveryStatus.SCHEDULED)
+    assert "Reply with your instructions" in await maria.says("can I leave a note for the driver")
+    assert "is scheduled for" in await maria.says("where is it now")
+    assert (await get_delivery(sms_services, delivery_id)).instructions is None
