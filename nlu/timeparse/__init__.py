@@ -1,0 +1,34 @@
+"""Days and delivery windows in customers' SMS, resolved against "now" in their time zone.
+
+No Duckling here, and no date library handles SMS windows well ("tmrw after 5", "2-4 on fri"),
+so this is a small rule layer over a normaliser that maps SMS shorthand and Spanish onto one
+English vocabulary. The conventions are the operator's, not the calendar's:
+
+- morning 08:00-12:00, afternoon 12:00-17:00, evening/tonight 17:00-21:00, noon 12:00,
+  "after lunch" after 13:00;
+- a bare hour 1-7 is pm (delivery hours), 8-11 am: "after 5" -> after 17:00;
+- a weekday is its next occurrence, today counting as itself; "next <weekday>" is the same
+  unless that is today (then a week later); "this weekend" is the coming Saturday;
+- numeric dates are US month/day; a time with no day leaves the date empty.
+
+Modules, in the order a message goes through them: `normalize` (SMS and Spanish to plain
+English), `days`, `windows` (built on `clock`), and `when` (`parse_when`, which puts them
+together). `vocabulary` holds the day parts and calendar words they share. Names with a
+leading underscore are shared inside this package only; the public names are the ones below.
+"""
+
+from nlu.timeparse.normalize import normalize_sms
+from nlu.timeparse.vocabulary import AFTERNOON, EVENING, LUNCH_END, MONTHS, MORNING, WEEKDAYS
+from nlu.timeparse.when import When, parse_when
+
+__all__ = [
+    "AFTERNOON",
+    "EVENING",
+    "LUNCH_END",
+    "MONTHS",
+    "MORNING",
+    "WEEKDAYS",
+    "When",
+    "normalize_sms",
+    "parse_when",
+]

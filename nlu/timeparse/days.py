@@ -1,0 +1,171 @@
+"""Days: "tmrw", "fri", "next monday", "the 14th", "3/12", resolved against today."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from nlu.timeparse.vocabulary import MONTHS, WEEKDAYS
+
+_MONTH_RE = "|".join(MONTHS)
+_DAY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"\b(?P<y>20\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")),
+    (
+        "numeric",
+        re.compile(r"(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{2,4}))?(?![\d/])"),
+    ),
+    (
+        "month_day",
+        re.compile(rf"\b(?P<mon>{_MONTH_RE})\.?\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"),
+    ),
+    (
+        "day_month",
+        re.compile(
+            rf"\b(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH_RE})\b"
+        ),
+    ),
+    ("day_after_tomorrow", re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b")),
+    ("tomorrow", re.compile(r"\btomorrow\b")),
+    (
+        "today",
+        re.compile(
+            r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening|am|pm)|later\s+today)\b"
+        ),
+    ),
+    ("in_days", re.compile(r"\bin\s+(?P<n>\d{1,2}|a\s+couple(?:\s+of)?|two|three)\s+days\b")),
+    ("weekend", re.compile(r"\b(?P<next>next\s+)?(?:this\s+|the\s+)?weekend\b")),
+    (
+        "weekday",
+        re.compile(
+            rf"\b(?P<next>next\s+|this\s+(?:coming\s+)?|coming\s+)?(?P<wd>{'|'.join(WEEKDAYS)})s?\b"
+        ),
+    ),
+    (
+        "ordinal",
+        re.compile(
+            r"\b(?:on\s+)?the\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:floor|fl\b|door|house|bldg"
+            r"|building|stop|street|st\b|ave|[-:]|to\b|and\b|or\b|am|pm|packages?|boxes|items"
+            r"|days?|hours?|mins?|minutes?|of\s+(?:them|those|these)))"
+            r"|\b(?P<d2>\d{1,2})(?:st|nd|rd|th)\b(?!\s*(?:floor|fl\b|door|house|street|st\b|ave))"
+        ),
+    ),
+]
+_NUMBER_WORDS = {"two": 2, "three": 3, "a couple": 2, "a couple of": 2}
+
+
+def _next_weekday(today: date, weekday: int) -> date:
+    return today + timedelta(days=(weekday - today.weekday()) % 7)
+
+
+def _next_month_day(today: date, month: int, day: int, year: int | None = None) -> date | None:
+    years = [year] if year is not None else [today.year, today.year + 1]
+    for y in years:
+        try:
+            candidate = date(y, month, day)
+        except ValueError:
+            continue
+        if year is not None or candidate >= today:
+            return candidate
+    return None
+
+
+def _next_day_of_month(today: date, day: int) -> date | None:
+    for offset in range(0, 13):
+        month = (today.month - 1 + offset) % 12 + 1
+        year = today.year + (today.month - 1 + offset) // 12
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    return None
+
+
+def _resolve_day(kind: str, match: re.Match[str], today: date) -> date | None:
+    groups = match.groupdict()
+    if kind == "iso":
+        return _next_month_day(today, int(groups["m"]), int(groups["d"]), int(groups["y"]))
+    if kind == "numeric":
+        month, day = int(groups["m"]), int(groups["d"])
+        if month > 12 >= day:  # 23/11 can only be day/month
+            month, day = day, month
+        year = groups.get("y")
+        full_year = None if year is None else int(year) + (2000 if len(year) == 2 else 0)
+        return _next_month_day(today, month, day, full_year)
+    if kind in ("month_day", "day_month"):
+        return _next_month_day(today, MONTHS.index(groups["mon"]) + 1, int(groups["d"]))
+    if kind == "day_after_tomorrow":
+        return today + timedelta(days=2)
+    if kind == "tomorrow":
+        return today + timedelta(days=1)
+    if kind == "today":
+        return today
+    if kind == "in_days":
+        n = groups["n"]
+        return today + timedelta(days=int(n) if n.isdigit() else _NUMBER_WORDS.get(n, 2))
+    if kind == "weekend":
+        saturday = _next_weekday(today, 5)
+        if groups.get("next") and today.weekday() in (5, 6):
+            saturday += timedelta(days=7)
+        return saturday
+    if kind == "weekday":
+        weekday = WEEKDAYS.index(groups["wd"])
+        day = _next_weekday(today, weekday)
+        if groups.get("next", "") and groups["next"].startswith("next") and day == today:
+            day += timedelta(days=7)
+        return day
+    if kind == "ordinal":
+        return _next_day_of_month(today, int(groups.get("d") or groups.get("d2")))
+    return None
+
+
+def _day(text: str, today: date) -> date | None:
+    found: list[tuple[int, date]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _DAY_PATTERNS:
+        for match in pattern.finditer(text):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            taken.append((match.start(), match.end()))
+            if _day_ruled_out(text, match.start(), match.end()):
+                continue
+            resolved = _resolve_day(kind, match, today)
+            if resolved is not None:
+                found.append((match.start(), resolved))
+    if not found:
+        return None
+    found.sort()
+    # "we close at 5 friday so thursday is better": after a contrast, the later day is the ask.
+    if len(found) > 1 and _CONTRAST.search(text[found[0][0] : found[-1][0]]):
+        return found[-1][1]
+    return found[0][1]
+
+
+_CONTRAST = re.compile(
+    r"\b(?:but|so|instead|rather|better|actually|pero|mejor|mas\s+bien|en\s+vez)\b"
+)
+_NOT_THERE_BEFORE = re.compile(
+    r"\b(?:not|no|cant|can't|cannot|wont|won't|isnt|isn't|aren't|unable)\b(?:\s+\w+){0,3}?"
+    r"\s+(?:home|here|there|around|available|estar|estoy|voy|be|free|in|work)\b"
+    r"(?:\s+\w+){0,2}\s*$"
+    r"|\b(?:until|till|through|out\s+until|away\s+until)\s*$"
+)
+_DAY_NEGATED = re.compile(
+    r"\b(?:not|no|cant|can't|cannot|wont|won't|never|except)"
+    r"(?:\s+(?:do|make|on|this|the|be|there|here|home|available|around|free|in|el|la))*\s*$"
+)
+_RULED_OUT_AFTER = re.compile(
+    r"^\s*(?:doesnt|doesn't|does\s+not|dont|don't|wont|won't|isnt|isn't|is\s+no\s+good|"
+    r"no\s+good|is\s+bad|no\s+me\s+sirve|no\s+puedo|no\s+funciona)\b"
+)
+
+
+def _day_ruled_out(text: str, start: int, end: int) -> bool:
+    """A day the customer says does not work: "not home today", "tmrw doesnt work"."""
+    before = text[max(0, start - 40) : start]
+    return (
+        _DAY_NEGATED.search(before) is not None
+        or _NOT_THERE_BEFORE.search(before) is not None
+        or _RULED_OUT_AFTER.match(text[end:]) is not None
+    )
