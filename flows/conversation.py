@@ -76,7 +76,7 @@ def _route(
         return handoff.to_person(state, facts.delivery(state.delivery_id), policy, why=intent)
     if intent not in ABOUT_A_DELIVERY:
         return smalltalk.answer(state, intent, policy)
-    delivery, state, question = identify.resolve(state, u, facts)
+    delivery, state, question = identify.resolve(state, replace(u, intent=intent), facts)
     if question is not None:
         return question
     assert delivery is not None

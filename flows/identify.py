@@ -29,15 +29,16 @@ def resolve(
             return found, state.about(found.id), None
         return None, state, _unknown_number(state, u, facts)
     current = facts.delivery(state.delivery_id)
-    if current:
+    fitting = tuple(d for d in facts.deliveries if _fits(u.intent, d))
+    if current and (_fits(u.intent, current) or not fitting):
         return current, state, None
-    if len(facts.deliveries) == 1:
-        only = facts.deliveries[0]
+    if len(fitting) == 1 or len(facts.deliveries) == 1:
+        only = fitting[0] if len(fitting) == 1 else facts.deliveries[0]
         return only, state.about(only.id), None
     if not facts.deliveries:
         asked = state.waiting_for("tracking", resume=_resume(u))
         return None, asked, Decision(Reply("identify.ask_tracking"), asked)
-    listed = _most_relevant(facts.deliveries)
+    listed = _most_relevant(fitting or facts.deliveries)
     asked = state.waiting_for("pick_delivery", ids=[d.id for d in listed], resume=_resume(u))
     reply = Reply("identify.pick", {"choices": [(d.tracking_number, d.status) for d in listed]})
     return None, asked, Decision(reply, asked)
@@ -120,6 +121,28 @@ def _proves(answer: str, delivery: DeliveryFacts) -> bool:
         return True
     last = (delivery.recipient_last_name or "").lower()
     return bool(last) and last in words
+
+
+# A damaged or missing package has been delivered; the changes are for one still coming.
+AFTER_DELIVERY = frozenset({"report_missing_package", "report_damaged_package"})
+BEFORE_DELIVERY = frozenset(
+    {
+        "reschedule_delivery",
+        "change_address",
+        "give_delivery_instructions",
+        "refuse_delivery",
+        "hold_for_pickup",
+    }
+)
+
+
+def _fits(intent: str, d: DeliveryFacts) -> bool:
+    """Whether this request can be about this delivery (picks it among a phone's several)."""
+    if intent in AFTER_DELIVERY:
+        return d.status == "delivered"
+    if intent in BEFORE_DELIVERY:
+        return d.status not in ("delivered", "return_to_sender", "returned", "cancelled")
+    return True
 
 
 def _resume(u: Understanding) -> dict:
