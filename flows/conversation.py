@@ -55,13 +55,21 @@ def decide(
         if answered is not None:
             return answered
         state = state.waiting_for(None)
-    if u.confidence < policy.confidence_threshold or u.intent == "nlu_fallback":
+    not_understood = u.confidence < policy.confidence_threshold or u.intent == "nlu_fallback"
+    if not_understood or u.intent == "out_of_scope":
+        # "asdf", "blah blah": Rasa is sure they're out of scope; twice is still a stuck customer.
         state = replace(state, low_confidence=state.low_confidence + 1)
         if state.low_confidence >= policy.low_confidence_turns:
             return handoff.to_person(
-                state, facts.delivery(state.delivery_id), policy, why="low_confidence"
+                state,
+                facts.delivery(state.delivery_id),
+                policy,
+                why="low_confidence",
+                on_phone=facts.deliveries,
             )
-        return smalltalk.not_understood(state)
+        if not_understood:
+            return smalltalk.not_understood(state)
+        return smalltalk.answer(state, u.intent, policy)
     state = replace(state, low_confidence=0)
     return _route(state, u, facts, now, policy)
 
@@ -73,7 +81,9 @@ def _route(
     if intent == "inform" and u.entities.tracking_number:
         intent = "where_is_my_package"
     if intent in ("request_human", "complain"):
-        return handoff.to_person(state, facts.delivery(state.delivery_id), policy, why=intent)
+        return handoff.to_person(
+            state, facts.delivery(state.delivery_id), policy, why=intent, on_phone=facts.deliveries
+        )
     if intent not in ABOUT_A_DELIVERY:
         return smalltalk.answer(state, intent, policy)
     delivery, state, question = identify.resolve(state, replace(u, intent=intent), facts)

@@ -17,10 +17,23 @@ REASONS = {
 
 
 def to_person(
-    state: ConversationState, d: DeliveryFacts | None, policy: Policy, *, why: str
+    state: ConversationState,
+    d: DeliveryFacts | None,
+    policy: Policy,
+    *,
+    why: str,
+    on_phone: tuple[DeliveryFacts, ...] = (),
 ) -> Decision:
+    """A case for dispatch about d, or else the phone's only delivery (or all of them, named)."""
     reason, summary = REASONS[why]
-    subject = d.tracking_number if d else "no delivery identified"
+    if d is None and len(on_phone) == 1:
+        d = on_phone[0]
+    if d is not None:
+        subject = d.tracking_number
+    elif on_phone:
+        subject = "one of " + ", ".join(o.tracking_number for o in on_phone[:5])
+    else:
+        subject = "no delivery identified"
     case = OpenException(
         delivery_id=d.id if d else None,
         type="customer_message",

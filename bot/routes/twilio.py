@@ -157,7 +157,11 @@ async def converse(services: Services, inbound: Inbound) -> str | None:
     if understanding is None:
         heard = state.heard("customer", inbound.body)
         decision = handoff.to_person(
-            heard, facts.delivery(state.delivery_id), policy, why="nlu_unavailable"
+            heard,
+            facts.delivery(state.delivery_id),
+            policy,
+            why="nlu_unavailable",
+            on_phone=facts.deliveries,
         )
     else:
         decision = decide(state, understanding, facts, inbound.now, policy)
