@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from flows import address, claims, handoff, hold, identify, instructions, rebook, refuse, smalltalk
+from flows.business import narrowed
 from flows.model import ConversationState, Decision, DeliveryFacts, Facts
 from flows.policy import Policy
 from flows.status import where_is
@@ -104,7 +105,7 @@ def _act(
     """The intent's own flow, once the delivery is known."""
     match u.intent:
         case "reschedule_delivery":
-            return rebook.start(state, u, d, facts, now, policy)
+            return rebook.start(state, u, d, facts, now, narrowed(policy, d))
         case "change_address":
             return address.change(state, u, d)
         case "give_delivery_instructions":
@@ -148,9 +149,9 @@ def _answer_pending(
         return None
     match kind:
         case "rebook_pick":
-            return rebook.answer_pick(state, u, d, facts, now, policy)
+            return rebook.answer_pick(state, u, d, facts, now, narrowed(policy, d))
         case "rebook_confirm":
-            return rebook.answer_confirm(state, u, d, facts, now, policy)
+            return rebook.answer_confirm(state, u, d, facts, now, narrowed(policy, d))
         case "address" if u.intent not in ("deny", "request_human", "complain"):
             return address.answer(state, u, d)
         case "instructions" if u.intent not in ("deny", "request_human", "complain"):

@@ -34,6 +34,9 @@ class DeliveryFacts:
     route_id: int | None = None
     driver_id: int | None = None
     on_this_phone: bool = True
+    business_name: str | None = None
+    receiving_hours: str | None = None  # a business's, as written: "Mon-Fri 8am-4pm"
+    dock: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

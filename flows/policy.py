@@ -27,6 +27,11 @@ class Policy:
     support_contact: str = ""
     depot_address: str = ""
     depot_hours: str = ""
+    # A business's receiving days and hours, for one delivery's windows (flows/business.py).
+    receiving_days: tuple[int, ...] | None = None
+    receiving_open: time | None = None
+    receiving_close: time | None = None
+    receiving_tz: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Policy:

@@ -123,6 +123,8 @@ def _proposed(
         key, params = "rebook.closed_day", {"day": e.date}
     elif e.date is not None and e.date <= today:
         key, params = "rebook.too_soon", {}
+    elif d.receiving_hours:
+        key, params = "rebook.receiving", {}
     else:
         key, params = "rebook.unavailable", {}
     # The nearest windows on the customer's own terms ("after 5"), one a day, from that day on.
@@ -166,7 +168,8 @@ def _offer(
         return Decision(reply, done, (case,))
     asked = state.waiting_for("rebook_pick", options=[w.to_json() for w in options])
     windows = [(w.start, w.end) for w in options]
-    params = {"windows": windows, "tz": d.timezone, **(extra or {})}
+    params = {"windows": windows, "tz": d.timezone, "receiving": d.receiving_hours}
+    params.update(extra or {})
     return Decision(Reply(key, params), asked)
 
 

@@ -21,6 +21,7 @@ def where_is(
 def status_reply(d: DeliveryFacts, now: datetime | None = None) -> Reply:
     """One template per status; the values it needs, nothing more."""
     base = {"tracking": d.tracking_number, "tz": d.timezone}
+    coming = {"dock": d.dock}  # a business's drop-off point, said while it is still coming
     if d.status == "delivered":
         return Reply(
             "status.delivered", {**base, "delivered_at": d.delivered_at, "pod": d.pod_photo_url}
@@ -28,7 +29,7 @@ def status_reply(d: DeliveryFacts, now: datetime | None = None) -> Reply:
     if d.status in ("out_for_delivery", "arriving"):
         return Reply(
             "status.out_for_delivery",
-            {**base, "stops_away": _stops(d), "eta": _eta(d, now), **_window(d)},
+            {**base, **coming, "stops_away": _stops(d), "eta": _eta(d, now), **_window(d)},
         )
     if d.status == "failed_attempt":
         return Reply(
@@ -36,7 +37,7 @@ def status_reply(d: DeliveryFacts, now: datetime | None = None) -> Reply:
             {**base, "reason": d.failure_reason, "attempts": d.attempt_count},
         )
     if d.status in ("scheduled", "created"):
-        return Reply("status.scheduled", {**base, **_window(d)})
+        return Reply("status.scheduled", {**base, **coming, **_window(d)})
     if d.status == "held_for_pickup":
         return Reply("status.held_for_pickup", base)
     if d.status in ("return_to_sender", "returned"):

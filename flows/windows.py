@@ -34,9 +34,23 @@ def day_windows(day: date, policy: Policy) -> list[Window]:
     step = timedelta(hours=policy.window_hours)
     windows = []
     while start + step <= close:
-        windows.append(Window(start, start + step))
+        window = Window(start, start + step)
+        if _receiving(window, policy):
+            windows.append(window)
         start += step
     return windows
+
+
+def _receiving(window: Window, policy: Policy) -> bool:
+    """Within a business's receiving days and hours (always, for a home delivery)."""
+    if policy.receiving_days is None:
+        return True
+    tz = ZoneInfo(policy.receiving_tz or policy.timezone)
+    start, end = window.start.astimezone(tz), window.end.astimezone(tz)
+    if start.weekday() not in policy.receiving_days:
+        return False
+    opens, close = policy.receiving_open or time(0), policy.receiving_close or time(23, 59)
+    return start.time() >= opens and end.time() <= close and end.date() == start.date()
 
 
 def servable(now: datetime, load: Load, policy: Policy) -> Iterator[Window]:

@@ -26,6 +26,8 @@ LONG = {
     "window_start": datetime(2025, 12, 31, 15, 0, tzinfo=UTC),
     "window_end": datetime(2025, 12, 31, 17, 0, tzinfo=UTC),
     "stops_away": 12,
+    "dock": "Dock 2, rear alley, ring buzzer",
+    "receiving": "Mon-Fri 8:30am-4:30pm",
     "reason": "address_incorrect_or_incomplete",
     "attempts": 2,
     "has_code": True,

@@ -3,6 +3,8 @@ types nonsense twice, a business delivery's receiving hours and dock."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sms_helpers import Says, rows, seed_delivery
 
 from data.models import DeliveryException
@@ -46,3 +48,40 @@ async def test_nonsense_twice_that_the_nlu_calls_out_of_scope_goes_to_a_person(
         "asdf qwerty",
         "blah blah",
     ]
+
+
+async def _dental_studio(sms_services, **fields) -> int:
+    return await seed_delivery(
+        sms_services,
+        is_business=True,
+        business_name="Whitfield Dental Studio",
+        receiving_hours="Mon-Fri 9am-5pm",
+        dock="Front desk, 2nd floor",
+        **fields,
+    )
+
+
+async def test_a_business_asking_where_its_delivery_is_hears_the_drop_off_point(
+    maria, sms_services, nlu
+):
+    nlu.script["where is our delivery"] = Says("where_is_my_package")
+    await _dental_studio(sms_services)
+    reply = await maria.says("where is our delivery")
+    assert reply.endswith("Drop-off: Front desk, 2nd floor.")
+
+
+async def test_a_business_rebooking_is_offered_only_windows_in_its_receiving_hours(
+    maria, sms_services, nlu
+):
+    # Tuesday Mar 4 2025; the operator works Mon-Sat 8am-8pm in 2-hour windows.
+    nlu.script["can you come another day"] = Says("reschedule_delivery")
+    nlu.script["saturday morning then"] = Says(
+        "reschedule_delivery", entities={"date": date(2025, 3, 8), "before": "12:00"}
+    )
+    await _dental_studio(sms_services)
+    offer = await maria.says("can you come another day")
+    assert "in your receiving hours (Mon-Fri 9am-5pm)" in offer
+    assert "8-10am" not in offer and "4-6pm" not in offer
+    saturday = await maria.says("saturday morning then")
+    assert saturday.startswith("That's outside your receiving hours (Mon-Fri 9am-5pm).")
+    assert "Sat" not in saturday and "Mon Mar 10, 10am-12pm" in saturday

@@ -1,0 +1,53 @@
+"""Business deliveries: receiving hours ("Mon-Fri 8am-4pm") narrow the windows we offer, and
+the hours and dock are said where the customer needs them (status, rebook)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import time
+
+from flows.model import DeliveryFacts
+from flows.policy import Policy
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS = re.compile(
+    r"(?P<d1>mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*(?:-|to|–)\s*(?P<d2>mon|tue|wed|thu|fri|sat|sun)"
+    r"[a-z]*[\s,]+(?P<h1>\d{1,2})(?::(?P<m1>\d\d))?\s*(?P<p1>am|pm)?\s*(?:-|to|–)\s*"
+    r"(?P<h2>\d{1,2})(?::(?P<m2>\d\d))?\s*(?P<p2>am|pm)",
+    re.I,
+)
+
+
+def receiving(text: str | None) -> tuple[tuple[int, ...], time, time] | None:
+    """("Mon-Fri 8am-4pm") -> ((0..4), 08:00, 16:00); None when it can't be read."""
+    found = _HOURS.search(text or "")
+    if found is None:
+        return None
+    first, last = _DAYS.index(found["d1"].lower()), _DAYS.index(found["d2"].lower())
+    days = tuple(range(first, last + 1)) if first <= last else (*range(first, 7), *range(last + 1))
+    close = _clock(found["h2"], found["m2"], found["p2"])
+    opens = _clock(found["h1"], found["m1"], found["p1"] or found["p2"])
+    if opens >= close and not found["p1"]:
+        opens = _clock(found["h1"], found["m1"], "am")
+    return (days, opens, close) if opens < close else None
+
+
+def narrowed(policy: Policy, d: DeliveryFacts) -> Policy:
+    """The operator's policy, limited to this business's receiving days and hours."""
+    hours = receiving(d.receiving_hours)
+    if hours is None:
+        return policy
+    days, opens, close = hours
+    return replace(
+        policy,
+        receiving_days=days,
+        receiving_open=opens,
+        receiving_close=close,
+        receiving_tz=d.timezone,
+    )
+
+
+def _clock(hour: str, minute: str | None, half: str | None) -> time:
+    h = int(hour) % 12 + (12 if (half or "").lower() == "pm" else 0)
+    return time(h, int(minute or 0))
