@@ -81,6 +81,10 @@ def _route(
     intent = u.intent
     if intent == "inform" and u.entities.tracking_number:
         intent = "where_is_my_package"
+    elif intent == "inform" and u.entities.access_code:
+        intent = "give_delivery_instructions"  # "4512#" on its own is a gate code
+    elif intent == "where_is_my_package" and instructions.also_instructs(u.text):
+        intent = "give_delivery_instructions"  # "where is it? leave it at the back door"
     if intent in ("request_human", "complain"):
         return handoff.to_person(
             state, facts.delivery(state.delivery_id), policy, why=intent, on_phone=facts.deliveries
@@ -109,7 +113,7 @@ def _act(
         case "change_address":
             return address.change(state, u, d)
         case "give_delivery_instructions":
-            return instructions.give(state, u, d, asked=False)
+            return instructions.give(state, u, d, asked=False, now=now)
         case "refuse_delivery":
             return refuse.start(state, d)
         case "report_missing_package":

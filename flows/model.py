@@ -182,6 +182,7 @@ class Reply:
 
     key: str
     params: dict[str, Any] = field(default_factory=dict)
+    then: Reply | None = None  # a second answer in the same SMS (two asks in one message)
 
 
 @dataclass(frozen=True, slots=True)

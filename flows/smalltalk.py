@@ -20,6 +20,8 @@ KEYS = {
 
 def answer(state: ConversationState, intent: str, policy: Policy) -> Decision:
     key = KEYS.get(intent, "smalltalk.out_of_scope")
+    if intent == "affirm" and any(who == "assistant" for who, _ in state.transcript[:-1]):
+        key = "smalltalk.ack"  # "ok", "👍" to what we just said: not a request for the menu
     return Decision(Reply(key, {"brand": policy.brand}), state)
 
 

@@ -68,7 +68,10 @@ class Templates:
             template = self._environment(language).from_string(source)
             self._compiled[(language, reply.key)] = template
         params = {"tz": self.default_tz, **self.common, **common, **reply.params}
-        return " ".join(template.render(**params).split())
+        text = " ".join(template.render(**params).split())
+        if reply.then is not None:
+            text = f"{text} {self.render(reply.then, language, **common)}"
+        return text
 
     @lru_cache(maxsize=4)  # noqa: B019 - one environment per language, for the process
     def _environment(self, language: str) -> Environment:

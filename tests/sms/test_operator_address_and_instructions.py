@@ -78,3 +78,50 @@ async def test_thanks_after_we_asked_for_instructions_is_not_saved_as_instructio
     assert "Reply with your instructions" in await maria.says("can I leave a note for the driver")
     assert "is scheduled for" in await maria.says("where is it now")
     assert (await get_delivery(sms_services, delivery_id)).instructions is None
+
+
+async def test_where_is_it_and_leave_it_at_the_back_door_answers_both(maria, sms_services, nlu):
+    words = "where is my package and can you leave it at the back door"
+    nlu.script[words] = Says("give_delivery_instructions", confidence=0.47)
+    nlu.script["where's my stuff? put it on the porch pls"] = Says("where_is_my_package")
+    delivery_id = await seed_delivery(sms_services)
+    reply = await maria.says(words)
+    assert reply.startswith("DS20461187 is scheduled for") and reply.endswith(
+        "Your driver will see your instructions."
+    )
+    saved = (await get_delivery(sms_services, delivery_id)).instructions
+    assert saved == "can you leave it at the back door"
+    reply = await maria.says("where's my stuff? put it on the porch pls")
+    assert "is scheduled for" in reply and "saved" in reply
+    assert (await get_delivery(sms_services, delivery_id)).instructions == "put it on the porch pls"
+
+
+async def test_is_it_with_my_neighbour_is_a_question_not_an_instruction(maria, sms_services, nlu):
+    nlu.script["is it with my neighbour?"] = Says("where_is_my_package")
+    delivery_id = await seed_delivery(sms_services)
+    assert "is scheduled for" in await maria.says("is it with my neighbour?")
+    assert (await get_delivery(sms_services, delivery_id)).instructions is None
+
+
+async def test_a_gate_code_sent_on_its_own_is_saved_not_answered_with_the_menu(
+    maria, sms_services, nlu
+):
+    nlu.script["4512#"] = Says("inform", confidence=0.8, entities={"access_code": "4512"})
+    nlu.script["el código de la puerta es 7788#"] = Says(
+        "give_delivery_instructions", language="es", entities={"access_code": "7788"}
+    )
+    delivery_id = await seed_delivery(sms_services)
+    assert "the code" in await maria.says("4512#")
+    assert (await get_delivery(sms_services, delivery_id)).access_code == "4512"
+    assert "guardado" in await maria.says("el código de la puerta es 7788#")
+    delivery = await get_delivery(sms_services, delivery_id)
+    # Only the code in the message: nothing else for the driver to read, no "[code]#" left.
+    assert delivery.access_code == "7788" and delivery.instructions is None
+
+
+async def test_a_thumbs_up_after_a_status_is_an_acknowledgement(maria, sms_services, nlu):
+    nlu.script["where is my package"] = Says("where_is_my_package")
+    nlu.script["👍"] = Says("affirm", confidence=0.9)
+    await seed_delivery(sms_services)
+    await maria.says("where is my package")
+    assert await maria.says("👍") == "Great. Text us anytime if you need anything else."
