@@ -42,6 +42,9 @@ class Planner:
         self, service_date: date, as_of: datetime, rng: random.Random, business_share: float
     ) -> None:
         self.day = service_date
+        # Businesses in the demo receive on the day being shown (a Saturday day has Saturday
+        # receivers), so their deliveries today are believable.
+        self.receiving_days = "Mon-Fri" if service_date.weekday() < 5 else "Mon-Sat"
         self.as_of = as_of
         self.rng = rng
         self.business_share = business_share
@@ -270,7 +273,7 @@ class Planner:
             fields.update(
                 is_business=True,
                 business_name=f"{last} {rng.choice(BUSINESSES)}",
-                receiving_hours=f"Mon-Fri {open_at}am-{open_at + 8 - 12}pm",
+                receiving_hours=f"{self.receiving_days} {open_at}am-{open_at + 8 - 12}pm",
                 dock=rng.choice(
                     (
                         "Dock 2, rear alley",
@@ -320,7 +323,7 @@ class Planner:
             ("Dana Whitfield", 4, {"line1": "1 Gateway Center", "line2": "Suite 210",
                                    "city": "Newark", "postal_code": "07102"},
              {"is_business": True, "business_name": "Whitfield Dental Studio",
-              "receiving_hours": "Mon-Fri 8am-4pm", "dock": "Front desk, 2nd floor",
+              "receiving_hours": f"{self.receiving_days} 8am-4pm", "dock": "Front desk, 2nd floor",
               "contact_person": "Dana Whitfield", "handling_notes": "Keep upright"},
              "business delivery, scheduled", 120, 240, delivered),
             ("Sam Patel", 5, {"line1": "2600 Kennedy Blvd", "line2": "Apt 12A",
