@@ -62,6 +62,7 @@ def main(
         )
     upgrade(settings)
     asyncio.run(_seed(settings, customers))
+    asyncio.run(_fresh_conversations(settings, customers))
     with ensure_server(settings, on_line=lambda line: typer.echo(line, err=True)) as rasa_url:
         port = _free_port()
         app = _start_app(settings, rasa_url, port)
@@ -221,6 +222,19 @@ async def _seed(settings: Settings, customers: int) -> None:
                 )
     finally:
         await engine.dispose()
+
+
+async def _fresh_conversations(settings: Settings, customers: int) -> None:
+    """Every run starts the bench customers' conversations afresh, so runs compare."""
+    from data.redis_store import RedisStore
+
+    redis = RedisStore.from_settings(settings)
+    try:
+        for n in range(customers):
+            await redis.delete_session(f"sms:+{PHONE_BASE + n}")
+            await redis.reset_count(f"verify-fail:+{PHONE_BASE + n}")
+    finally:
+        await redis.close()
 
 
 SCRATCH_DB = "doorstep_bench_sms"
