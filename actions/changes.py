@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -35,6 +36,21 @@ class Turn:
     @property
     def today(self) -> date:
         return self.now.astimezone(ZoneInfo(self.operator_tz)).date()
+
+
+async def _log(
+    session: AsyncSession, turn: Turn, n: int, delivery: Delivery, type: str, **fields: Any
+) -> None:
+    """Record this turn's n-th change on the delivery (ActionRefused when not allowed)."""
+    await record(
+        session,
+        delivery=delivery,
+        type=type,
+        occurred_at=turn.now,
+        source_event_id=turn.event_id(n),
+        max_customer_rebooks=turn.max_auto_rebooks,
+        **fields,
+    )
 
 
 async def load(
@@ -69,13 +85,12 @@ async def reschedule(
     changes: dict = {"window_start": start, "window_end": end, "service_date": new_day}
     if leaves_route:
         changes["route_id"] = None
-    await record(
+    await _log(
         session,
-        delivery=delivery,
-        type="rescheduled",
-        occurred_at=turn.now,
-        source_event_id=turn.event_id(n),
-        max_customer_rebooks=turn.max_auto_rebooks,
+        turn,
+        n,
+        delivery,
+        "rescheduled",
         reason_code="customer_requested_reschedule",
         **changes,
     )
@@ -107,16 +122,7 @@ async def update_address(
     changes = {"address_line2": line2}
     if line1:
         changes["address_line1"] = line1
-    await record(
-        session,
-        delivery=delivery,
-        type="updated",
-        occurred_at=turn.now,
-        source_event_id=turn.event_id(n),
-        max_customer_rebooks=turn.max_auto_rebooks,
-        payload={"what": "address"},
-        **changes,
-    )
+    await _log(session, turn, n, delivery, "updated", payload={"what": "address"}, **changes)
     today = _todays(route, turn)
     if today is not None:
         await notify_driver(
@@ -144,16 +150,7 @@ async def save_instructions(
         changes["instructions"] = instructions
     if access_code:
         changes["access_code"] = access_code
-    await record(
-        session,
-        delivery=delivery,
-        type="updated",
-        occurred_at=turn.now,
-        source_event_id=turn.event_id(n),
-        max_customer_rebooks=turn.max_auto_rebooks,
-        payload={"what": "instructions"},
-        **changes,
-    )
+    await _log(session, turn, n, delivery, "updated", payload={"what": "instructions"}, **changes)
     today = _todays(route, turn)
     if today is not None and str(delivery.status) in ON_THE_ROAD:
         await notify_driver(
@@ -203,16 +200,7 @@ async def _off_the_route(
     note: str,
 ) -> None:
     delivery, route, stop = await load(session, delivery_id)
-    await record(
-        session,
-        delivery=delivery,
-        type=type,
-        occurred_at=turn.now,
-        source_event_id=turn.event_id(n),
-        max_customer_rebooks=turn.max_auto_rebooks,
-        reason_code=reason_code,
-        route_id=None,
-    )
+    await _log(session, turn, n, delivery, type, reason_code=reason_code, route_id=None)
     today = _todays(route, turn)
     if today is not None:
         await notify_driver(
