@@ -29,13 +29,25 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-def _phone(value: str | None) -> str | None:
+def optional_e164(value: str | None) -> str | None:
+    """A phone number as E.164, or None when blank; ValueError (a field error) when invalid."""
     if value is None or value == "":
         return None
     try:
         return to_e164(value)
     except InvalidPhoneNumber as exc:
         raise ValueError(str(exc)) from None
+
+
+def iana_zone(value: str | None) -> str | None:
+    """The time zone name if IANA knows it; ValueError (a field error) otherwise."""
+    if value is None:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA time zone (e.g. America/New_York)") from None
+    return value
 
 
 class Window(_Strict):
@@ -63,7 +75,7 @@ class DriverRef(_Strict):
     @field_validator("phone")
     @classmethod
     def _e164(cls, value: str | None) -> str | None:
-        return _phone(value)
+        return optional_e164(value)
 
 
 class RouteRef(_Strict):
@@ -85,15 +97,7 @@ class Address(_Strict):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"{value!r} is not an IANA time zone (e.g. America/New_York)"
-            ) from None
-        return value
+        return iana_zone(value)
 
     @field_validator("country")
     @classmethod
@@ -125,7 +129,7 @@ class DeliveryDetails(_Strict):
     @field_validator("phone", "contact_phone")
     @classmethod
     def _e164(cls, value: str | None) -> str | None:
-        return _phone(value)
+        return optional_e164(value)
 
 
 class CanonicalEvent(_Strict):

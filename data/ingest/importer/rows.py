@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from data.phones import InvalidPhoneNumber, to_e164
+from data.ingest.events import iana_zone, optional_e164
 from data.tracking import normalize_tracking_number
 
 Kind = Literal["deliveries", "routes", "drivers"]
@@ -36,25 +36,6 @@ class _Row(BaseModel):
         return _blank_to_none(value)
 
 
-def _e164(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return to_e164(value)
-    except InvalidPhoneNumber as exc:
-        raise ValueError(str(exc)) from None
-
-
-def _zone(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{value!r} is not an IANA time zone (e.g. America/New_York)") from None
-    return value
-
-
 class DriverRow(_Row):
     external_id: str = Field(max_length=64)
     name: str = Field(max_length=120)
@@ -67,12 +48,12 @@ class DriverRow(_Row):
     @field_validator("phone")
     @classmethod
     def _phone(cls, value: str | None) -> str | None:
-        return _e164(value)
+        return optional_e164(value)
 
     @field_validator("timezone")
     @classmethod
     def _tz(cls, value: str | None) -> str | None:
-        return _zone(value)
+        return iana_zone(value)
 
 
 class RouteRow(_Row):
@@ -119,12 +100,12 @@ class DeliveryRow(_Row):
     @field_validator("phone", "contact_phone")
     @classmethod
     def _phones(cls, value: str | None) -> str | None:
-        return _e164(value)
+        return optional_e164(value)
 
     @field_validator("timezone")
     @classmethod
     def _tz(cls, value: str | None) -> str | None:
-        return _zone(value)
+        return iana_zone(value)
 
     @field_validator("tracking_number")
     @classmethod
