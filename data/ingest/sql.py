@@ -142,3 +142,16 @@ def one_of(session: AsyncSession, column: Any, values: list[Any]) -> Any:
 
         return column == sa.any_(sa.bindparam(None, list(values), type_=ARRAY(column.type)))
     return column.in_(values)
+
+
+def recordset_insert_sql(table: sa.Table, columns: list[str], tail: str = "") -> str:
+    """INSERT INTO table (columns) SELECT ... FROM json_to_recordset($1::json), PostgreSQL.
+
+    The whole batch is one parameter, a JSON array of objects serialized in one orjson call
+    (JSON columns embedded as they are): no per-value encoding in Python at all."""
+    fields = ", ".join(f"{name} {table.c[name].type.compile(dialect=PG)}" for name in columns)
+    names = ", ".join(columns)
+    return (
+        f"INSERT INTO {table.name} ({names}) SELECT {names} "
+        f"FROM json_to_recordset($1::json) AS v({fields}) {tail}"
+    ).rstrip()
