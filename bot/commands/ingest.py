@@ -25,6 +25,8 @@ def import_file(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
     from rich.table import Table
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError, ProgrammingError
 
     from bot.settings import get_settings
     from data.ingest.importer.report import ImportFileError
@@ -69,6 +71,16 @@ def import_file(
         report = asyncio.run(_run())
     except ImportFileError as exc:
         console.print(f"[red]cannot import:[/red] {exc}")
+        raise typer.Exit(2) from None
+    except (OperationalError, ProgrammingError, OSError) as exc:
+        # The store is unreachable or not migrated: nothing was written (one transaction).
+        reason = getattr(exc, "orig", None) or exc
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        console.print(
+            f"[red]cannot import:[/red] the database at {where} "
+            f"refused: {type(reason).__name__}: {reason}\n"
+            "Is it running, and has `doorstep db upgrade` been run? Nothing was written."
+        )
         raise typer.Exit(2) from None
 
     out = Console()

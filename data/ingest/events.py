@@ -39,6 +39,39 @@ def optional_e164(value: str | None) -> str | None:
         raise ValueError(str(exc)) from None
 
 
+def no_nul(value: str) -> str:
+    """The text unchanged; ValueError if it holds a NUL character (PostgreSQL refuses them)."""
+    if "\x00" in value:
+        raise ValueError("contains a NUL character (\\u0000); is the file or payload binary?")
+    return value
+
+
+def _nul_at(value: Any, path: str = "") -> str | None:
+    """Where in a decoded JSON value a string holds a NUL character, or None."""
+    if isinstance(value, str):
+        return path or "event" if "\x00" in value else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _nul_at(item, f"{path}.{key}" if path else str(key))
+        if found:
+            return found
+    return None
+
+
+def tracking_number(value: str) -> str:
+    """The normalized tracking number: 1 to 40 letters and digits once separators are gone."""
+    normalized = normalize_tracking_number(value)
+    letters_and_digits = normalized.isascii() and normalized.isalnum()
+    if not normalized or len(normalized) > 40 or not letters_and_digits:
+        raise ValueError("a tracking number has 1 to 40 letters and digits")
+    return normalized
+
+
 def iana_zone(value: str | None) -> str | None:
     """The time zone name if IANA knows it; ValueError (a field error) otherwise."""
     if value is None:
@@ -152,13 +185,18 @@ class CanonicalEvent(_Strict):
     route: RouteRef | None = None
     delivery: DeliveryDetails | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul_characters(cls, data: Any) -> Any:
+        where = _nul_at(data)
+        if where:
+            raise ValueError(f"{where} contains a NUL character (\\u0000)")
+        return data
+
     @field_validator("tracking_number")
     @classmethod
     def _normalized(cls, value: str) -> str:
-        normalized = normalize_tracking_number(value)
-        if not normalized or len(normalized) > 40:
-            raise ValueError("tracking number must have 1 to 40 letters and digits")
-        return normalized
+        return tracking_number(value)
 
     @field_validator("carrier")
     @classmethod

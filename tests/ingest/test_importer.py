@@ -149,3 +149,124 @@ def test_the_command_prints_the_bad_rows_and_exits_non_zero(sqlite_settings, tmp
         assert "name" in result.output and "1 bad row(s) not written" in result.output
     finally:
         get_settings.cache_clear()
+
+
+# --- files as operators really export them ----------------------------------------------------
+
+
+def _write_bytes(tmp_path: Path, name: str, content: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+async def test_a_spreadsheet_export_with_bom_crlf_blank_lines_and_a_trailing_comma_imports(
+    sessions, db_settings, tmp_path
+) -> None:
+    export = (
+        "\ufeffexternal_id,name,phone,carrier,\r\n"
+        'drv-7,"Ortega, Luis",(201) 555-0101,operator,\r\n'
+        "\r\n"
+        "drv-8,Mia Chen,201.555.0888,,\r\n"
+        ",,,,\r\n"
+    ).encode()
+    report = await import_file(
+        sessions, _write_bytes(tmp_path, "drivers.csv", export), settings=db_settings
+    )
+    assert report.ok and report.written == 2
+    drivers = {d.external_id: d for d in await _all(sessions, Driver)}
+    assert drivers["drv-7"].name == "Ortega, Luis"
+    assert drivers["drv-7"].phone == "+12015550101"
+
+
+async def test_a_row_its_event_would_refuse_is_a_bad_row_and_the_rest_go_in(
+    sessions, db_settings, tmp_path
+) -> None:
+    long_note = "x" * 4001
+    rows = (
+        "tracking_number,recipient_name,window_start,window_end,instructions\n"
+        "DS20461187,Dana Whitfield,2026-11-23 12:00,2026-11-23 10:00,\n"
+        f"DS20461188,Ari Bell,,,{long_note}\n"
+        "DS20461189,Sam\x00Roe,,,\n"
+        "DS20461191,Kim Vu,,,ring twice\n"
+    )
+    report = await import_file(
+        sessions, _write(tmp_path, "deliveries.csv", rows), settings=db_settings
+    )
+    assert [(b.row, b.field) for b in report.bad_rows] == [
+        (2, "window_end"),
+        (3, "instructions"),
+        (4, "recipient_name"),
+    ]
+    assert "NUL" in report.bad_rows[2].reason
+    assert [d.tracking_number for d in await _all(sessions, Delivery)] == ["DS20461191"]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b'external_id,name\ndrv-7,"Luis Ortega\ndrv-8,Mia Chen\n', "never closed"),
+        (b"external_id,name\ndrv-7," + b"x" * 200_000 + b"\n", "line 2"),
+        (b"name,phone\nLuis Ortega,2015550101\n", "need the column(s) external_id"),
+        (b"external_id,name,\ndrv-7,Luis,oops\n", "no name in the header"),
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "not UTF-8"),
+    ],
+)
+async def test_a_broken_file_is_refused_whole_with_the_reason(
+    sqlite_settings, tmp_path, content, reason
+) -> None:
+    from data.db import create_engine, create_sessionmaker
+
+    engine = create_engine(sqlite_settings)
+    try:
+        with pytest.raises(ImportFileError, match=reason.replace("(", r"\(").replace(")", r"\)")):
+            await import_file(
+                create_sessionmaker(engine),
+                _write_bytes(tmp_path, "drivers.csv", content),
+                settings=sqlite_settings,
+                kind="drivers",
+            )
+    finally:
+        await engine.dispose()
+
+
+async def test_a_directory_is_refused_with_the_reason(sqlite_settings, tmp_path) -> None:
+    with pytest.raises(ImportFileError, match="is a directory"):
+        await import_file(None, tmp_path, settings=sqlite_settings)  # type: ignore[arg-type]
+
+
+async def test_reimporting_the_plan_keeps_what_its_empty_cells_leave_out(
+    sessions, db_settings, tmp_path
+) -> None:
+    await import_file(sessions, _write(tmp_path, "drivers.csv", DRIVERS), settings=db_settings)
+    await import_file(sessions, _write(tmp_path, "routes.json", ROUTES), settings=db_settings)
+    async with sessions() as session, session.begin():
+        await session.execute(
+            sa.update(Driver).where(Driver.external_id == "drv-7").values(slack_user_id="U07LUIS")
+        )
+        await session.execute(sa.update(Route).values(status="started"))
+
+    await import_file(sessions, _write(tmp_path, "drivers.csv", DRIVERS), settings=db_settings)
+    await import_file(sessions, _write(tmp_path, "routes.json", ROUTES), settings=db_settings)
+
+    drivers = {d.external_id: d for d in await _all(sessions, Driver)}
+    assert drivers["drv-7"].slack_user_id == "U07LUIS"  # the file has no slack_user_id
+    [route] = await _all(sessions, Route)
+    assert route.status == "started"  # a re-imported plan does not send it back to planned
+    assert route.driver_id == drivers["drv-7"].id
+
+
+def test_the_command_says_when_the_store_is_not_migrated(tmp_path, monkeypatch) -> None:
+    from bot.cli import app
+    from bot.settings import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["import", str(_write(tmp_path, "d.csv", DRIVERS))])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "doorstep db upgrade" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

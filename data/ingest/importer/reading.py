@@ -20,6 +20,10 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], str | None]
         raise ImportFileError(f"{path}: no such file") from None
     except UnicodeDecodeError as exc:
         raise ImportFileError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    except IsADirectoryError:
+        raise ImportFileError(f"{path}: is a directory, not a file") from None
+    except OSError as exc:
+        raise ImportFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     suffix = path.suffix.lower()
     if suffix == ".json" or (suffix not in (".csv", ".txt") and text.lstrip()[:1] in "[{"):
         return _json_rows(path, text)
@@ -48,23 +52,39 @@ def _json_rows(path: Path, text: str) -> tuple[list[tuple[int, dict[str, Any]]],
 
 
 def _csv_rows(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote left open would otherwise swallow every line after it into one cell.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
+        records = [(reader.line_num, record) for record in reader]
     except StopIteration:
         raise ImportFileError(f"{path}: the file is empty") from None
+    except csv.Error as exc:
+        hint = " (a quoted cell is never closed)" if "end of data" in str(exc) else ""
+        raise ImportFileError(f"{path}: line {reader.line_num}: {exc}{hint}") from None
     header = [h.strip().lower() for h in header]
-    if len(set(header)) != len(header):
+    # Spreadsheets add unnamed columns (a trailing comma); they are dropped when empty.
+    unnamed = [i for i, name in enumerate(header) if not name]
+    for index in unnamed:
+        for line, record in records:
+            if index < len(record) and record[index].strip():
+                raise ImportFileError(
+                    f"{path}: line {line}: column {index + 1} has a value but no name in the header"
+                )
+    named = [name for name in header if name]
+    if len(set(named)) != len(named):
         raise ImportFileError(f"{path}: a column name appears twice in the header")
+    # A row may leave out the unnamed columns at the end of the header.
+    shortest = max((i + 1 for i, name in enumerate(header) if name), default=len(header))
     rows = []
-    for record in reader:
-        line = reader.line_num
+    for line, record in records:
         if not any(cell.strip() for cell in record):
             continue
-        if len(record) != len(header):
+        if not shortest <= len(record) <= len(header):
             rows.append((line, {"__cells__": f"{len(record)} cells, the header has {len(header)}"}))
             continue
-        rows.append((line, dict(zip(header, record, strict=True))))
+        cells = zip(header, record, strict=False)
+        rows.append((line, {name: cell for name, cell in cells if name}))
     return rows
 
 

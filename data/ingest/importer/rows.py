@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from data.ingest.events import iana_zone, optional_e164
-from data.tracking import normalize_tracking_number
+from data.ingest.events import iana_zone, no_nul, optional_e164, tracking_number
 
 Kind = Literal["deliveries", "routes", "drivers"]
 KINDS: tuple[Kind, ...] = ("deliveries", "routes", "drivers")
@@ -18,7 +17,7 @@ KINDS: tuple[Kind, ...] = ("deliveries", "routes", "drivers")
 
 def _blank_to_none(value: Any) -> Any:
     if isinstance(value, str):
-        value = value.strip()
+        value = no_nul(value.strip())
         return value or None
     return value
 
@@ -29,6 +28,10 @@ class _Row(BaseModel):
     @classmethod
     def columns(cls) -> list[str]:
         return list(cls.model_fields)
+
+    @classmethod
+    def required_columns(cls) -> list[str]:
+        return [name for name, info in cls.model_fields.items() if info.is_required()]
 
     @field_validator("*", mode="before")
     @classmethod
@@ -87,10 +90,10 @@ class DeliveryRow(_Row):
     dock: str | None = Field(default=None, max_length=120)
     contact_person: str | None = Field(default=None, max_length=120)
     contact_phone: str | None = None
-    handling_notes: str | None = None
+    handling_notes: str | None = Field(default=None, max_length=4000)
     declared_value: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
     access_code: str | None = Field(default=None, max_length=64, repr=False)
-    instructions: str | None = None
+    instructions: str | None = Field(default=None, max_length=4000)
     service_date: date | None = None
     window_start: datetime | None = None
     window_end: datetime | None = None
@@ -110,10 +113,7 @@ class DeliveryRow(_Row):
     @field_validator("tracking_number")
     @classmethod
     def _normalized(cls, value: str) -> str:
-        normalized = normalize_tracking_number(value)
-        if not normalized or len(normalized) > 40:
-            raise ValueError("a tracking number has 1 to 40 letters and digits")
-        return normalized
+        return tracking_number(value)
 
 
 ROW_MODELS: dict[Kind, type[_Row]] = {

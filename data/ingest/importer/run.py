@@ -41,7 +41,11 @@ async def import_file(
     assert kind is not None
     tick = progress("validating", len(rows)) if progress else None
     valid, bad = validate(
-        kind, rows, operator_pattern=settings.operator_tracking_pattern, on_row=tick
+        kind,
+        rows,
+        operator_pattern=settings.operator_tracking_pattern,
+        on_row=tick,
+        settings=settings,
     )
     report = ImportReport(kind=kind, rows=len(rows), all_or_nothing=all_or_nothing)
 

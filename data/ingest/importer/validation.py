@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
 
+from bot.settings import Settings
+from data.ingest.importer.delivery_events import delivery_events
 from data.ingest.importer.report import BadRow, ImportFileError
-from data.ingest.importer.rows import NATURAL_KEY, ROW_MODELS, Kind, aware
+from data.ingest.importer.rows import NATURAL_KEY, ROW_MODELS, DeliveryRow, Kind, aware
 from data.tracking import identify_carrier
 
 
@@ -25,6 +28,7 @@ def validate(
     *,
     operator_pattern: str = r"DS\d{8}",
     on_row: Callable[[], None] | None = None,
+    settings: Settings | None = None,
 ) -> tuple[list[ValidRow], list[BadRow]]:
     model = ROW_MODELS[kind]
     known = set(model.columns())
@@ -34,6 +38,9 @@ def validate(
         raise ImportFileError(
             f"unknown {kind} field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
         )
+    missing = [name for name in model.required_columns() if name not in columns]
+    if missing:  # one answer for the file, not one per row
+        raise ImportFileError(f"{kind} need the column(s) {', '.join(missing)}; none is given")
     key = NATURAL_KEY[kind]
     first_seen: dict[str, int] = {}
     valid: list[ValidRow] = []
@@ -63,8 +70,43 @@ def validate(
         if problem:
             bad.append(BadRow(number, *problem))
             continue
+        if kind == "deliveries" and settings is not None:
+            problems = _event_problems(record, settings)
+            if problems:
+                bad.extend(BadRow(number, *p) for p in problems)
+                continue
         valid.append(ValidRow(number, record))
     return valid, bad
+
+
+def _event_problems(record: DeliveryRow, settings: Settings) -> list[tuple[str, str]]:
+    """A row the row model accepts must also make valid canonical events: anything the event
+    refuses is this row's problem, named by the row's column."""
+    try:
+        delivery_events(record, settings=settings, at=datetime.now(UTC))
+    except ValidationError as exc:
+        return [
+            (_column(error["loc"]), error["msg"].removeprefix("Value error, "))
+            for error in exc.errors(include_url=False, include_input=False)
+        ]
+    return []
+
+
+ADDRESS_COLUMNS = {"line1": "address_line1", "line2": "address_line2"}
+
+
+def _column(loc: tuple[Any, ...]) -> str:
+    """An event field's location as the import column it comes from."""
+    parts = [str(p) for p in loc]
+    if parts[:2] == ["delivery", "address"] and len(parts) > 2:
+        return ADDRESS_COLUMNS.get(parts[2], parts[2])
+    if parts[:1] == ["delivery"] and len(parts) > 1:
+        return parts[1]
+    if parts[:1] == ["window"]:
+        return "window_end"
+    if parts[:1] == ["route"]:
+        return "route_external_id"
+    return parts[0] if parts else "(row)"
 
 
 def _row_rules(kind: Kind, record: Any, operator_pattern: str) -> tuple[str, str] | None:

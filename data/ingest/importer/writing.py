@@ -66,17 +66,20 @@ async def write_drivers(
     for start in range(0, len(records), WRITE_BATCH):
         chunk = records[start : start + WRITE_BATCH]
         for record in chunk:
-            values = {
+            # An empty cell is "not given": it keeps what the store has (a Slack id linked
+            # since, a driver deactivated since); defaults only fill a new driver.
+            given = {
                 "external_id": record.external_id,
                 "name": record.name,
                 "phone": record.phone,
                 "carrier_id": carriers.get(record.carrier.lower()) if record.carrier else None,
                 "slack_user_id": record.slack_user_id,
-                "timezone": record.timezone or settings.operator_timezone,
-                "active": True if record.active is None else record.active,
-                "updated_at": now,
+                "timezone": record.timezone,
+                "active": record.active,
             }
-            stmt = dialect_insert(session, Driver).values(**values, created_at=now)
+            values = {k: v for k, v in given.items() if v is not None} | {"updated_at": now}
+            new = {"timezone": settings.operator_timezone, "active": True} | values
+            stmt = dialect_insert(session, Driver).values(**new, created_at=now)
             await session.execute(
                 stmt.on_conflict_do_update(index_elements=["external_id"], set_=values)
             )
@@ -102,17 +105,21 @@ async def write_routes(
     now = utcnow()
     zone = settings.operator_timezone
     for record in records:
-        values = {
+        # An empty cell keeps what the store has: a re-imported plan does not send a started
+        # route back to planned, nor drop its driver.
+        given = {
             "external_id": record.external_id,
             "service_date": record.service_date,
             "driver_id": drivers.get(record.driver_external_id),
             "carrier_id": carriers.get(record.carrier.lower()) if record.carrier else None,
             "shift_start": aware(record.shift_start, zone) if record.shift_start else None,
             "shift_end": aware(record.shift_end, zone) if record.shift_end else None,
-            "status": record.status or "planned",
-            "updated_at": now,
+            "status": record.status,
         }
-        stmt = dialect_insert(session, Route).values(**values, created_at=now)
+        values = {k: v for k, v in given.items() if v is not None} | {"updated_at": now}
+        stmt = dialect_insert(session, Route).values(
+            **({"status": "planned"} | values), created_at=now
+        )
         await session.execute(
             stmt.on_conflict_do_update(index_elements=["external_id"], set_=values)
         )
