@@ -129,6 +129,7 @@ SOURCE_CODES: dict[str, dict[str, ReasonCode]] = {
         "missorted": R.CARRIER_OPS_DELAY,
         "refused": R.REFUSED,
         "return": R.RETURNING_TO_SENDER,
+        "return_to_sender": R.RETURNING_TO_SENDER,  # the tracker status, per section 5.4
         "transit_exception": R.CARRIER_OPS_DELAY,
         "weather_delay": R.WEATHER_OR_FORCE_MAJEURE,
     },

@@ -16,6 +16,7 @@ import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from bot.metrics import DELIVERY_EVENTS
 from bot.services import Services
 from data.ingest.adapters import aftership, easypost, onfleet
 from data.ingest.adapters.common import AdapterError, Translation
@@ -63,6 +64,7 @@ def _json(body: bytes) -> Any | JSONResponse:
 async def _ingest(request: Request, translation: Translation, *, source: str) -> Response:
     if not translation.events:
         log.info("dms event ignored", source=source, reason=translation.ignored)
+        DELIVERY_EVENTS.labels(source=source, result="ignored").inc()
         return JSONResponse(
             {"status": "ignored", "reason": translation.ignored or "nothing to record"},
             status_code=202,
@@ -80,6 +82,13 @@ async def _ingest(request: Request, translation: Translation, *, source: str) ->
         )
     except UnknownCarrier as exc:
         return _error(422, "carrier unknown", details=exc.errors)
+    for outcome, count in (
+        ("applied", result.applied),
+        ("duplicate", result.duplicates),
+        ("rejected", len(result.rejected)),
+    ):
+        if count:
+            DELIVERY_EVENTS.labels(source=source, result=outcome).inc(count)
     log.info(
         "dms events ingested",
         source=source,

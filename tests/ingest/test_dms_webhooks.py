@@ -514,3 +514,120 @@ async def test_aftership_in_transit_without_news_is_ignored(client, app_services
     response = await _post_aftership(client, payload)
     assert response.status_code == 202
     assert await _event_count(app_services) == 0
+
+
+async def test_aftership_weather_delay_without_an_estimate_is_not_a_failed_attempt(
+    client, app_services
+) -> None:
+    out = aftership_webhook("OutForDelivery", "OutForDelivery_001", "9e1", "2026-11-23T09:00:00Z")
+    assert (await _post_aftership(client, out)).status_code == 200
+    storm = aftership_webhook(
+        "Exception",
+        "Exception_017",
+        "9e2",
+        "2026-11-23T11:00:00Z",
+        subtag_message="Delayed due to extreme weather",
+    )
+    response = await _post_aftership(client, storm)
+    assert response.status_code == 202 and "Exception_017" in response.json()["reason"]
+    [delivery] = await _deliveries(app_services)
+    assert delivery.status == "out_for_delivery" and delivery.attempt_count == 0
+
+
+async def test_onfleet_predicted_delay_takes_the_delay_from_data_delay_time(
+    client, app_services
+) -> None:
+    t0 = 1795960800000
+    assert (
+        await _post_onfleet(client, onfleet_webhook(6, "taskCreated", t0, onfleet_task()))
+    ).status_code == 200
+    predicted = onfleet_webhook(
+        30, "predictedTaskDelay", t0 + 60_000, onfleet_task(), delayTime=1800
+    )
+    response = await _post_onfleet(client, predicted)
+    assert response.status_code == 200 and response.json()["applied"] == 1, response.text
+    [delivery] = await _deliveries(app_services)
+    deadline = onfleet_task()["completeBefore"] // 1000
+    assert delivery.eta.timestamp() == deadline + 1800  # completeBefore + data.delayTime
+
+
+# --- payloads shaped wrong: a 4xx with the reason, never a 500, nothing written ----------------
+
+
+def _with(payload: dict, path: tuple, value) -> dict:  # noqa: ANN001
+    import copy
+
+    changed = copy.deepcopy(payload)
+    target = changed
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return changed
+
+
+_ONFLEET_FAILED = onfleet_webhook(4, "taskFailed", 1795967000000, onfleet_task())
+_EASYPOST_FAILED = easypost_event("failure", "refused", "2026-11-23T17:00:00Z", "evt_w")
+_AFTERSHIP_FAILED = aftership_webhook("AttemptFail", "AttemptFail_002", "9w", "2026-11-23T11:00Z")
+
+
+@pytest.mark.parametrize(
+    ("post", "payload"),
+    [
+        ("onfleet", _with(_ONFLEET_FAILED, ("data", "task", "metadata"), 7)),
+        ("onfleet", _with(_ONFLEET_FAILED, ("data", "task", "completionDetails"), "failed")),
+        (
+            "onfleet",
+            _with(_ONFLEET_FAILED, ("data", "task", "completionDetails", "failureReason"), [1]),
+        ),
+        ("onfleet", _with(_ONFLEET_FAILED, ("taskId",), "kc8S\u0000")),
+        ("easypost", _with(_EASYPOST_FAILED, ("result", "status"), ["failure"])),
+        ("easypost", _with(_EASYPOST_FAILED, ("result", "status_detail"), {"code": 1})),
+        ("easypost", _with(_EASYPOST_FAILED, ("result", "tracking_details"), True)),
+        ("easypost", _with(_EASYPOST_FAILED, ("result", "tracking_code"), "9400\u0000")),
+        ("aftership", _with(_AFTERSHIP_FAILED, ("msg", "tag"), {"tag": "AttemptFail"})),
+        ("aftership", _with(_AFTERSHIP_FAILED, ("msg", "subtag"), 2)),
+        ("aftership", _with(_AFTERSHIP_FAILED, ("msg", "subtag_message"), ["x"])),
+        ("aftership", _with(_AFTERSHIP_FAILED, ("msg", "checkpoints"), 3)),
+        ("aftership", _with(_AFTERSHIP_FAILED, ("msg", "slug"), "ups\u0000")),
+    ],
+)
+async def test_a_payload_shaped_wrong_is_a_422_and_writes_nothing(
+    client, app_services, post, payload
+) -> None:
+    poster = {"onfleet": _post_onfleet, "easypost": _post_easypost, "aftership": _post_aftership}
+    response = await poster[post](client, payload)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]
+    assert await _event_count(app_services) == 0
+    assert await _deliveries(app_services) == []
+
+
+async def test_a_canonical_event_with_a_nul_character_is_a_422(client, app_services) -> None:
+    event = {**CREATED, "delivery": {**CREATED["delivery"], "instructions": "side door\u0000"}}
+    body = json.dumps(event).encode()
+    response = await client.post("/dms/events", content=body, headers=_signed(body))
+    assert response.status_code == 422
+    assert "delivery.instructions" in response.text and "NUL" in response.text
+    assert await _event_count(app_services) == 0
+
+
+async def test_webhook_outcomes_are_counted_for_prometheus(client) -> None:
+    from bot.metrics import REGISTRY
+
+    def count(result: str) -> float:
+        labels = {"source": "dms", "result": result}
+        return REGISTRY.get_sample_value("doorstep_delivery_events_total", labels) or 0.0
+
+    before = {r: count(r) for r in ("applied", "duplicate", "rejected")}
+    arriving = {**OUT, "event_id": "dms-77", "type": "arriving"}
+    body = json.dumps({"events": [CREATED, arriving]}).encode()
+    assert (
+        await client.post("/dms/events", content=body, headers=_signed(body))
+    ).status_code == 200
+    again = json.dumps(CREATED).encode()
+    assert (
+        await client.post("/dms/events", content=again, headers=_signed(again))
+    ).status_code == 200
+    assert count("applied") - before["applied"] == 1
+    assert count("rejected") - before["rejected"] == 1
+    assert count("duplicate") - before["duplicate"] == 1

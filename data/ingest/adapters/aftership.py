@@ -15,7 +15,9 @@ from data.ingest.adapters.common import (
     aware,
     build_event,
     ignored,
+    list_at,
     require,
+    text,
 )
 from data.reason_codes import ReasonCode, to_canonical
 
@@ -32,8 +34,8 @@ TAG_TYPES: dict[str, str | None] = {
     "Pending": None,
 }
 
-# Exception subtags -> event type; the rest of Exception_* are delays (with a new estimate)
-# or, without one, a failed attempt that dispatch must look at.
+# Exception subtags -> event type; DELAY_SUBTAGS are delays (with a new estimate, else
+# ignored, as EasyPost's delays are), the rest a failed attempt that dispatch must look at.
 EXCEPTION_TYPES = {
     "Exception_003": "return_to_sender",  # refused by the customer
     "Exception_010": "return_to_sender",
@@ -57,20 +59,25 @@ def translate(payload: Any) -> Translation:
     msg = require(payload, "msg", where="body")
     tracking_number = require(msg, "tracking_number", where="msg")
     slug = require(msg, "slug", where="msg")
-    tag = msg.get("tag")
-    subtag = msg.get("subtag") or (f"{tag}_001" if tag else None)
+    tag = text(msg, "tag", where="msg")
     if tag not in TAG_TYPES:
         raise AdapterError(f"msg.tag {tag!r} is not an AfterShip delivery status")
+    subtag = text(msg, "subtag", where="msg") or f"{tag}_001"
+    subtag_message = text(msg, "subtag_message", where="msg")
     eta = _eta(msg)
 
     if kind == "edd_revise":
         if eta is None:
             return ignored("AfterShip edd_revise without an estimated delivery time")
         event_type: str | None = "delayed"
+    elif tag == "Exception" and subtag in DELAY_SUBTAGS:
+        # A delay (customs, weather, a late flight) is not an attempt at the door: counted as
+        # a failed attempt it would tell the customer we missed them and use up their rebooks.
+        if eta is None:
+            return ignored(f"AfterShip {subtag} (a delay) without a new delivery estimate")
+        event_type = "delayed"
     elif tag == "Exception":
-        event_type = EXCEPTION_TYPES.get(subtag)
-        if event_type is None:
-            event_type = "delayed" if subtag in DELAY_SUBTAGS and eta else "failed_attempt"
+        event_type = EXCEPTION_TYPES.get(subtag, "failed_attempt")
     elif tag == "InTransit":
         if eta is None:
             return ignored("AfterShip InTransit without a new delivery estimate")
@@ -86,7 +93,7 @@ def translate(payload: Any) -> Translation:
         "occurred_at": _occurred_at(payload, msg),
         "carrier": str(slug).lower(),
         "tracking_number": tracking_number,
-        "reason_detail": " - ".join(p for p in (subtag, msg.get("subtag_message")) if p) or None,
+        "reason_detail": " - ".join(p for p in (subtag, subtag_message) if p) or None,
     }
     if event_type in ("delayed", "updated", "out_for_delivery") and eta is not None:
         event["eta"] = eta
@@ -101,7 +108,7 @@ def translate(payload: Any) -> Translation:
 
 
 def _occurred_at(payload: dict[str, Any], msg: dict[str, Any]) -> datetime:
-    checkpoints = [c for c in msg.get("checkpoints") or [] if isinstance(c, dict)]
+    checkpoints = [c for c in list_at(msg, "checkpoints", where="msg") if isinstance(c, dict)]
     times = [aware(c.get("checkpoint_time")) for c in checkpoints]
     times = [t for t in times if t is not None]
     if times:

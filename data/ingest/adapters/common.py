@@ -50,6 +50,34 @@ def require(mapping: Any, key: str, *, where: str) -> Any:
     return mapping[key]
 
 
+def text(mapping: dict[str, Any], key: str, *, where: str) -> str | None:
+    """mapping[key] as text, None when absent; anything else is a malformed payload."""
+    value = mapping.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise AdapterError(f"{where}.{key} is not text: {value!r}"[:200])
+
+
+def object_at(mapping: dict[str, Any], key: str, *, where: str) -> dict[str, Any]:
+    """mapping[key] as an object, {} when absent or null; anything else is malformed."""
+    value = mapping.get(key)
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return value
+    raise AdapterError(f"{where}.{key} is not an object")
+
+
+def list_at(mapping: dict[str, Any], key: str, *, where: str) -> list[Any]:
+    """mapping[key] as a list, [] when absent or null; anything else is malformed."""
+    value = mapping.get(key)
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    raise AdapterError(f"{where}.{key} is not a list")
+
+
 def from_epoch_ms(value: Any, *, where: str) -> datetime:
     try:
         return datetime.fromtimestamp(float(value) / 1000, tz=UTC)

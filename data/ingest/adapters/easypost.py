@@ -16,7 +16,9 @@ from data.ingest.adapters.common import (
     aware,
     build_event,
     ignored,
+    list_at,
     require,
+    text,
 )
 from data.reason_codes import ReasonCode, to_canonical
 
@@ -49,10 +51,10 @@ def translate(payload: Any) -> Translation:
     tracker = require(payload, "result", where="event")
     tracking_code = require(tracker, "tracking_code", where="result")
     carrier = require(tracker, "carrier", where="result")
-    status = tracker.get("status") or "unknown"
+    status = text(tracker, "status", where="result") or "unknown"
     if status not in STATUS_TYPES:
         raise AdapterError(f"result.status {status!r} is not an EasyPost tracker status")
-    detail = tracker.get("status_detail")
+    detail = text(tracker, "status_detail", where="result")
     eta = _eta(tracker)
     event_type = STATUS_TYPES[status]
     if status == "in_transit":
@@ -91,7 +93,7 @@ def translate(payload: Any) -> Translation:
 def _occurred_at(payload: dict[str, Any], tracker: dict[str, Any]) -> datetime:
     times = [
         aware(d.get("datetime"))
-        for d in tracker.get("tracking_details") or []
+        for d in list_at(tracker, "tracking_details", where="result")
         if isinstance(d, dict)
     ]
     times = [t for t in times if t is not None]

@@ -20,7 +20,10 @@ from data.ingest.adapters.common import (
     build_event,
     from_epoch_ms,
     ignored,
+    list_at,
+    object_at,
     require,
+    text,
 )
 from data.reason_codes import to_canonical
 
@@ -99,7 +102,7 @@ def translate(payload: Any, *, settings: Settings | None = None) -> Translation:
         "carrier": "operator",
         "tracking_number": _tracking_number(task),
     }
-    completion = task.get("completionDetails") or {}
+    completion = object_at(task, "completionDetails", where="data.task")
     if trigger == TASK_STARTED:
         event["type"] = "out_for_delivery"
         event["eta"] = _ms(task.get("estimatedArrivalTime"))
@@ -119,7 +122,7 @@ def translate(payload: Any, *, settings: Settings | None = None) -> Translation:
             event["pod"] = _proof(completion)
         else:
             event["type"] = "failed_attempt"
-            reason = completion.get("failureReason")
+            reason = text(completion, "failureReason", where="data.task.completionDetails")
             event["reason_code"] = str(to_canonical("onfleet", reason))
             notes = completion.get("failureNotes") or completion.get("notes")
             event["reason_detail"] = " - ".join(str(p) for p in (reason, notes) if p) or None
@@ -148,7 +151,20 @@ def translate(payload: Any, *, settings: Settings | None = None) -> Translation:
         event["window"] = _window(task)
     else:  # taskDelayed, predictedTaskDelay
         eta = _ms(task.get("estimatedArrivalTime")) or _ms(task.get("eta"))
-        delay = data.get("delay", payload.get("delay", task.get("delayTime")))
+        # taskDelayed sends `delay`, predictedTaskDelay `data.delayTime` (seconds).
+        delay = next(
+            (
+                value
+                for value in (
+                    data.get("delay"),
+                    data.get("delayTime"),
+                    payload.get("delay"),
+                    task.get("delayTime"),
+                )
+                if isinstance(value, int | float)
+            ),
+            None,
+        )
         deadline = _ms(task.get("completeBefore"))
         if eta is None and isinstance(delay, int | float) and deadline is not None:
             eta = deadline + timedelta(seconds=delay)
@@ -160,7 +176,7 @@ def translate(payload: Any, *, settings: Settings | None = None) -> Translation:
 
 
 def _tracking_number(task: dict[str, Any]) -> str:
-    for item in task.get("metadata") or []:
+    for item in list_at(task, "metadata", where="data.task"):
         if isinstance(item, dict) and item.get("name") in TRACKING_METADATA and item.get("value"):
             return str(item["value"])
     short_id = task.get("shortId")
@@ -183,7 +199,7 @@ def _window(task: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _proof(completion: dict[str, Any]) -> dict[str, Any]:
-    uploads = list(completion.get("photoUploadIds") or [])
+    uploads = list(list_at(completion, "photoUploadIds", where="completionDetails"))
     if completion.get("photoUploadId"):
         uploads.insert(0, completion["photoUploadId"])
     signature = completion.get("signatureUploadId")
@@ -197,14 +213,15 @@ def _proof(completion: dict[str, Any]) -> dict[str, Any]:
 
 def _details(task: dict[str, Any]) -> dict[str, Any]:
     details: dict[str, Any] = {"external_id": task.get("shortId") or task.get("id")}
-    recipients = task.get("recipients") or []
+    recipients = list_at(task, "recipients", where="data.task")
     if recipients and isinstance(recipients[0], dict):
         recipient = recipients[0]
         details["recipient_name"] = recipient.get("name")
         details["phone"] = recipient.get("phone")
         if recipient.get("notes"):
             details["handling_notes"] = recipient["notes"]
-    address = ((task.get("destination") or {}).get("address")) or {}
+    destination = object_at(task, "destination", where="data.task")
+    address = object_at(destination, "address", where="data.task.destination")
     if address:
         street = " ".join(str(p) for p in (address.get("number"), address.get("street")) if p)
         details["address"] = {
