@@ -24,6 +24,7 @@ from actions.consent import opt_in, opt_out
 from actions.delivery_log import ActionRefused
 from actions.exceptions import open_exception
 from actions.messages import record_inbound, record_reply
+from bot.metrics import INBOUND_MESSAGES
 from bot.services import Services
 from bot.sms.keywords import Keyword, keyword_of
 from bot.sms.signature import is_signed_by_twilio
@@ -77,6 +78,7 @@ async def inbound_sms(request: Request) -> Response:
         return PlainTextResponse("From is not a phone number", status_code=400)
     if not sid:
         return PlainTextResponse("MessageSid is missing", status_code=400)
+    INBOUND_MESSAGES.labels(channel="sms").inc()
     # A repeated MessageSid is caught by the store's unique key when the message is recorded
     # (not by a Redis claim first: a crash between claim and record would lose the retry).
     inbound = Inbound(sid, phone, str(form.get("Body") or ""), _media(form), _now(request))

@@ -67,3 +67,17 @@ async def test_a_repeat_is_caught_by_the_store_when_redis_forgot(maria, sms_serv
     again = await maria.post("STOP", sid="SMforgot")
     assert "<Message>" not in again.text
     assert await count(sms_services, ConsentEvent) == 1
+
+
+async def test_a_signed_text_is_counted_for_prometheus_and_a_forged_one_is_not(maria):
+    from bot.metrics import REGISTRY
+
+    def received() -> float:
+        labels = {"channel": "sms"}
+        return REGISTRY.get_sample_value("doorstep_inbound_messages_total", labels) or 0.0
+
+    before = received()
+    await maria.post("STOP", signature="bm90IGEgc2lnbmF0dXJl")
+    assert received() == before
+    await maria.post("STOP")
+    assert received() == before + 1
