@@ -3,11 +3,13 @@ whatever its size, in one transaction retried on a race."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections import defaultdict
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-import sqlalchemy as sa
 from asyncpg.exceptions import DeadlockDetectedError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -15,40 +17,33 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from data.db import transaction
 from data.ingest.carriers import carrier_finder, get_or_create_carriers
 from data.ingest.changes import changes_of, stored_payload_json
-from data.ingest.deliveries import create_missing_deliveries, lock_deliveries, update_deliveries
-from data.ingest.event_log import already_logged, delivery_log, update_old_events
+from data.ingest.deliveries import (
+    insert_deliveries,
+    lock_deliveries,
+    new_state,
+    update_deliveries,
+)
+from data.ingest.event_log import already_logged, delivery_log, insert_events, update_old_events
 from data.ingest.events import CanonicalEvent
 from data.ingest.fold import (
     CHANGEABLE,
     FOLDED,
     STATE_FIELDS,
     STOP_SEQUENCE,
+    FoldResult,
     LogEntry,
     fold,
     needs_replay,
 )
-from data.ingest.outbox_payloads import outbox_payloads
+from data.ingest.outbox_payloads import insert_outbox, outbox_payloads
 from data.ingest.results import IngestResult, Rejection, UnknownCarrier
 from data.ingest.routes import delete_stops, insert_stops, resolve_routes, stop_sequence
-from data.ingest.sql import (
-    EVENT_COLUMNS,
-    EVENTS,
-    INSERT_EVENTS_PG,
-    INSERT_OUTBOX_PG,
-    OUTBOX,
-    OUTBOX_COLUMNS,
-    PARAMS_PER_STATEMENT,
-    PLAN_BY_KEY,
-    PLAN_DEFAULT,
-    ROWS_PER_STATEMENT_PG,
-    as_columns,
-    chunked,
-    dialect_insert,
-    driver_connection,
-    dumps,
-)
+from data.ingest.sql import PLAN_BY_KEY, PLAN_DEFAULT
 from data.state_machine import DEFAULT_MAX_CUSTOMER_REBOOKS
 from data.types import utcnow
+
+T = TypeVar("T")
+U = TypeVar("U")
 
 # The façade's name, which the JSON log lines have always carried.
 log = logging.getLogger("data.ingest.apply")
@@ -126,6 +121,22 @@ async def apply_events(
     return await _apply_batch(session, events, check_all=True, **kwargs)
 
 
+@dataclass(slots=True)
+class _Delivery:
+    """One delivery of the batch: its state before, its new events, and their fold."""
+
+    key: tuple[int, str]  # (carrier id, tracking number)
+    state: dict[str, Any]  # as stored (id None: the batch creates it)
+    pairs: list[tuple[LogEntry, CanonicalEvent]] = field(default_factory=list)
+    folded: FoldResult | None = None
+    replay: bool = False
+    new: bool = False  # inserted by this batch
+
+    @property
+    def entries(self) -> list[LogEntry]:
+        return [entry for entry, _ in self.pairs]
+
+
 async def _apply_batch(
     session: AsyncSession,
     events: list[CanonicalEvent],
@@ -136,27 +147,15 @@ async def _apply_batch(
     operator_pattern: str,
     operator_timezone: str,
 ) -> IngestResult:
-    """One batch, a handful of statements whatever its size: select the deliveries (locked),
-    create the missing ones, drop the events already logged, resolve routes, then one UPDATE
-    of the deliveries, one INSERT of the events, one INSERT of the outbox events (and the
-    route stops when routes changed). The fold in between is plain Python over dicts."""
+    """One batch, a handful of statements whatever its size: lock the deliveries, drop the
+    events already logged, resolve routes, fold (plain Python over dicts), then insert the new
+    deliveries as folded, one UPDATE of the others, one INSERT of the events, one of the outbox
+    events, and the route stops when routes changed."""
     result = IngestResult(received=len(events))
     if not events:
         return result
     postgres = session.bind.dialect.name == "postgresql"
-    # The carrier of each event, worked out once (a regex per carrier format otherwise).
-    carrier_of: dict[str, str | None] = {}
-    carrier = carrier_finder(operator_pattern)
-    for event in events:
-        if event.event_id not in carrier_of:
-            carrier_of[event.event_id] = carrier(event)
-    unknown = [
-        {"loc": e.event_id, "msg": f"carrier unknown for tracking number {e.tracking_number}"}
-        for e in events
-        if carrier_of[e.event_id] is None
-    ]
-    if unknown:
-        raise UnknownCarrier(unknown)
+    carrier_of = _carriers_of(events, operator_pattern)
     if postgres:
         # asyncpg prepares statements once per connection; a generic plan made while the log
         # was small (a sequential scan) would stick as it grows. Plan with the real values.
@@ -176,46 +175,27 @@ async def _apply_batch(
         else:
             unique[event.event_id] = event
 
-    # 2. Carriers, then the deliveries (created when an event arrives before 'created').
+    # 2. The deliveries, locked; those not in the store start from a new delivery's state
+    # (events can arrive before 'created') and are inserted as folded, below.
     carrier_ids = await get_or_create_carriers(session, {carrier_of[e] for e in unique})
     key_of = {
         event_id: (carrier_ids[carrier_of[event_id]], event.tracking_number)
         for event_id, event in unique.items()
     }
     keys = sorted(set(key_of.values()))
-    rows = await lock_deliveries(session, keys)
-    missing = [key for key in keys if key not in rows]
-    if missing:  # events can arrive before 'created': the delivery starts with them
-        created = await create_missing_deliveries(session, missing)
-        result.deliveries_created = len(created)
-        rows.update(created)
-        raced = [key for key in missing if key not in created]
-        if raced:  # created by a concurrent batch a moment ago
-            rows.update(await lock_deliveries(session, raced))
+    stored = await lock_deliveries(session, keys)
+    deliveries = {key: _Delivery(key, stored.get(key) or new_state(key)) for key in keys}
 
     # 3. Drop the events already logged (replays of a webhook, a re-import). Without check_all,
     # only those not newer than their delivery's watermark are looked up (see apply_events).
-    if check_all:
-        candidates = list(unique)
-    else:
-        candidates = []
-        for event_id, event in unique.items():
-            watermark = rows[key_of[event_id]]["events_watermark"]
-            if watermark is not None and event.occurred_at <= watermark:
-                candidates.append(event_id)
-    seen = await already_logged(session, source, candidates) if candidates else set()
-    for event_id in seen:
-        del unique[event_id]
-        result.duplicates += 1
-        result.duplicate_ids.append(event_id)
+    await _drop_logged(session, unique, key_of, deliveries, source, check_all, result)
     if not unique:
         return result
 
-    # 4. Routes and drivers named by the events, then each event's changes.
+    # 4. Routes and drivers named by the events, then each event's changes, then the fold.
     routes = await resolve_routes(
         session, unique.values(), carrier_ids, operator_pattern, operator_timezone
     )
-    new_by_delivery: dict[int, list[tuple[LogEntry, CanonicalEvent]]] = defaultdict(list)
     for event_id, event in unique.items():
         route = routes.get(event.route.external_id) if event.route is not None else None
         entry = LogEntry(
@@ -226,133 +206,41 @@ async def _apply_batch(
             reason_code=str(event.reason_code) if event.reason_code else None,
             changes=changes_of(event, route=route),
         )
-        new_by_delivery[rows[key_of[event_id]]["id"]].append((entry, event))
+        deliveries[key_of[event_id]].pairs.append((entry, event))
+    active = [d for d in deliveries.values() if d.pairs]
+    await _fold(session, active, max_customer_rebooks, result)
 
-    # 5. Fold: on top of the current state, or by replaying the log when an event is late.
-    states = {row["id"]: row for row in rows.values()}
-    replay_ids = [
-        delivery_id
-        for delivery_id, pairs in new_by_delivery.items()
-        if needs_replay(states[delivery_id], [entry for entry, _ in pairs])
-    ]
-    logs = await delivery_log(session, replay_ids) if replay_ids else {}
-    result.deliveries_replayed = len(replay_ids)
-
-    event_rows: list[dict[str, Any]] = []
-    delivery_updates: list[dict[str, Any]] = []
-    changed_columns: set[str] = set()
-    outbox_rows: list[dict[str, Any]] = []
-    changed_old: list[LogEntry] = []
-    stops: dict[int, tuple[int | None, int | None]] = {}
-    now = utcnow()
-    replaying = set(replay_ids)
-    for delivery_id, pairs in new_by_delivery.items():
-        state = states[delivery_id]
-        entries = [entry for entry, _ in pairs]
-        replay = delivery_id in replaying
-        folded = fold(
-            state,
-            entries,
-            log=logs.get(delivery_id, []) if replay else None,
-            max_customer_rebooks=max_customer_rebooks,
+    # 5. The new deliveries, inserted as folded. One created a moment ago by a concurrent
+    # batch is locked now (its transaction has ended) and folded again on its stored state.
+    new = [d for d in active if d.state["id"] is None]
+    payloads: dict[str, str] = {}
+    if new:
+        # The event rows' stored payloads are serialized while the insert runs on the server.
+        ids, payloads = await _while(
+            insert_deliveries(session, [_insert_values(d) for d in new]),
+            lambda: _stored_payloads(active),
         )
-        for entry, event in pairs:
-            event_rows.append(
-                {
-                    "delivery_id": delivery_id,
-                    "source": entry.source,
-                    "source_event_id": entry.source_event_id,
-                    "type": entry.type,
-                    "occurred_at": entry.occurred_at,
-                    "received_at": now,
-                    "reason_code": entry.reason_code,
-                    "applied": bool(entry.applied),
-                    "from_status": entry.from_status,
-                    "to_status": entry.to_status,
-                    "rejected_reason": entry.rejected_reason,
-                    "payload": stored_payload_json(event, entry.changes),
-                }
-            )
-            if entry.applied:
-                result.applied += 1
-            else:
-                result.rejected.append(
-                    Rejection(
-                        entry.source_event_id,
-                        state["tracking_number"],
-                        entry.type,
-                        entry.rejected_reason or "rejected",
-                    )
-                )
-        changed_old.extend(folded.changed_old)
-        new_state = folded.state
-        # Without a replay only the folded fields and those the new events set can differ.
-        candidates = STATE_FIELDS if replay else _candidates(entries)
-        changed = [name for name in candidates if new_state[name] != state[name]]
-        if changed:
-            changed_columns.update(changed)
-            delivery_updates.append(new_state | {"id": delivery_id})
-        touched_route = any(
-            "route_id" in e.changes or STOP_SEQUENCE in e.changes for e in entries
-        ) or (replay and new_state["route_id"] != state["route_id"])
-        if touched_route:
-            stops[delivery_id] = (new_state["route_id"], stop_sequence(folded))
-        key = str(delivery_id)
-        for payload in outbox_payloads(
-            folded,
-            delivery_id=delivery_id,
-            tracking_number=state["tracking_number"],
-            previous_status=state["status"],
-            new_keys={e.key for e in entries},
-            replayed=replay,
-        ):
-            topic = payload.pop("_topic")
-            outbox_rows.append(
-                {
-                    "topic": topic,
-                    "key": key,
-                    "payload": dumps(payload),
-                    "created_at": now,
-                    "attempts": 0,
-                }
-            )
+        raced = [d for d in new if d.key not in ids]
+        for delivery in new:
+            delivery.state["id"] = ids.get(delivery.key)
+            delivery.new = delivery.key in ids
+        result.deliveries_created = len(new) - len(raced)
+        if raced:
+            stored = await lock_deliveries(session, [d.key for d in raced])
+            for delivery in raced:
+                delivery.state = stored[delivery.key]
+            by_id = {entry.source_event_id: entry for d in raced for entry in d.entries}
+            logged = await already_logged(session, source, list(by_id))
+            for delivery in raced:
+                delivery.pairs = [p for p in delivery.pairs if p[0].source_event_id not in logged]
+                delivery.folded = None
+            for event_id in logged:
+                result.duplicates += 1
+                result.duplicate_ids.append(event_id)
+            await _fold(session, [d for d in raced if d.pairs], max_customer_rebooks, result)
 
     # 6. Write: deliveries, the log (the guard against a concurrent copy), outbox, stops.
-    # The UPDATE ... FROM unnest join and the stops' DELETE still plan with the real values;
-    # the inserts then go back to PostgreSQL's default plan caching, so the foreign-key checks
-    # their triggers run for every row reuse a cached plan instead of being planned each time.
-    if delivery_updates:
-        await update_deliveries(session, delivery_updates, sorted(changed_columns), now)
-    if stops:
-        await delete_stops(session, list(stops))
-    if postgres:
-        await session.execute(PLAN_DEFAULT)
-    page = ROWS_PER_STATEMENT_PG if postgres else PARAMS_PER_STATEMENT
-    inserted = 0
-    for chunk in chunked(event_rows, page):
-        if postgres:
-            driver = await driver_connection(session)
-            status = await driver.execute(INSERT_EVENTS_PG, *as_columns(chunk, EVENT_COLUMNS))
-            inserted += int(status.rsplit(" ", 1)[1])  # "INSERT 0 <rows>"
-        else:
-            returned = await session.execute(
-                dialect_insert(session, EVENTS)
-                .on_conflict_do_nothing(index_elements=["source", "source_event_id"])
-                .returning(EVENTS.c.id),
-                chunk,
-            )
-            inserted += len(returned.all())
-    if inserted != len(event_rows):  # the transaction (or savepoint) rolls back, all of it
-        raise _ConcurrentDuplicate() if check_all else _UnexpectedDuplicate()
-    await update_old_events(session, changed_old)
-    for chunk in chunked(outbox_rows, page):
-        if postgres:
-            driver = await driver_connection(session)
-            await driver.execute(INSERT_OUTBOX_PG, *as_columns(chunk, OUTBOX_COLUMNS), now)
-        else:
-            await session.execute(sa.insert(OUTBOX), chunk)
-    if stops:
-        await insert_stops(session, stops)
+    await _write(session, [d for d in active if d.pairs], result, payloads, check_all=check_all)
     for rejection in result.rejected:
         log.info(
             "delivery event rejected",
@@ -364,6 +252,228 @@ async def _apply_batch(
             },
         )
     return result
+
+
+def _carriers_of(events: list[CanonicalEvent], operator_pattern: str) -> dict[str, str]:
+    """The carrier of each event, worked out once (a regex per carrier format otherwise)."""
+    carrier_of: dict[str, str | None] = {}
+    carrier = carrier_finder(operator_pattern)
+    for event in events:
+        if event.event_id not in carrier_of:
+            carrier_of[event.event_id] = carrier(event)
+    unknown = [
+        {"loc": e.event_id, "msg": f"carrier unknown for tracking number {e.tracking_number}"}
+        for e in events
+        if carrier_of[e.event_id] is None
+    ]
+    if unknown:
+        raise UnknownCarrier(unknown)
+    return carrier_of  # type: ignore[return-value]
+
+
+async def _drop_logged(
+    session: AsyncSession,
+    unique: dict[str, CanonicalEvent],
+    key_of: dict[str, tuple[int, str]],
+    deliveries: dict[tuple[int, str], _Delivery],
+    source: str,
+    check_all: bool,
+    result: IngestResult,
+) -> None:
+    """Remove from `unique` the events the log already has, counting them as duplicates. A
+    delivery not in the store has none; without check_all, an event newer than its delivery's
+    watermark is not looked up either."""
+    candidates = []
+    for event_id, event in unique.items():
+        state = deliveries[key_of[event_id]].state
+        if state["id"] is None and not check_all:
+            continue
+        watermark = state["events_watermark"]
+        if check_all or (watermark is not None and event.occurred_at <= watermark):
+            candidates.append(event_id)
+    seen = await already_logged(session, source, candidates) if candidates else set()
+    for event_id in seen:
+        del unique[event_id]
+        result.duplicates += 1
+        result.duplicate_ids.append(event_id)
+
+
+async def _fold(
+    session: AsyncSession,
+    deliveries: list[_Delivery],
+    max_customer_rebooks: int,
+    result: IngestResult,
+) -> None:
+    """Fold each delivery's new events: on top of its state, or by replaying its log when an
+    event is late (not newer than everything the delivery has logged)."""
+    replay_ids = []
+    for delivery in deliveries:
+        delivery.replay = needs_replay(delivery.state, delivery.entries)
+        if delivery.replay:
+            replay_ids.append(delivery.state["id"])
+    logs = await delivery_log(session, replay_ids) if replay_ids else {}
+    result.deliveries_replayed += len(replay_ids)
+    for delivery in deliveries:
+        delivery.folded = fold(
+            delivery.state,
+            delivery.entries,
+            log=logs.get(delivery.state["id"], []) if delivery.replay else None,
+            max_customer_rebooks=max_customer_rebooks,
+        )
+
+
+def _insert_values(delivery: _Delivery) -> dict[str, Any]:
+    carrier_id, tracking_number = delivery.key
+    return {
+        "carrier_id": carrier_id,
+        "tracking_number": tracking_number,
+        **{name: delivery.folded.state[name] for name in STATE_FIELDS},
+    }
+
+
+async def _write(
+    session: AsyncSession,
+    deliveries: list[_Delivery],
+    result: IngestResult,
+    payloads: dict[str, str],
+    *,
+    check_all: bool,
+) -> None:
+    """The folded batch into the store: the deliveries' changed columns, the event rows, the
+    outbox events, the route stops. The events' insert count guards against a concurrent copy.
+
+    The Python work is done while the server runs the statement before it (one connection,
+    one statement at a time, but no need to wait idle): the event rows while the deliveries
+    UPDATE runs, the outbox events while the events INSERT runs."""
+    postgres = session.bind.dialect.name == "postgresql"
+    now = utcnow()
+    delivery_updates, changed_columns, stops = _delivery_changes(deliveries)
+
+    def event_rows() -> list[dict[str, Any]]:
+        texts = payloads or _stored_payloads(deliveries)
+        rows = []
+        for delivery in deliveries:
+            delivery_id = delivery.state["id"]
+            for entry, _ in delivery.pairs:
+                rows.append(
+                    {
+                        "delivery_id": delivery_id,
+                        "source": entry.source,
+                        "source_event_id": entry.source_event_id,
+                        "type": entry.type,
+                        "occurred_at": entry.occurred_at,
+                        "received_at": now,
+                        "reason_code": entry.reason_code,
+                        "applied": bool(entry.applied),
+                        "from_status": entry.from_status,
+                        "to_status": entry.to_status,
+                        "rejected_reason": entry.rejected_reason,
+                        "payload": texts[entry.source_event_id],
+                    }
+                )
+                if entry.applied:
+                    result.applied += 1
+                else:
+                    result.rejected.append(
+                        Rejection(
+                            entry.source_event_id,
+                            delivery.state["tracking_number"],
+                            entry.type,
+                            entry.rejected_reason or "rejected",
+                        )
+                    )
+        return rows
+
+    # The UPDATE ... FROM join and the stops' DELETE still plan with the real values; the
+    # inserts then go back to PostgreSQL's default plan caching, so the foreign-key checks
+    # their triggers run for every row reuse a cached plan instead of being planned each time.
+    if delivery_updates:
+        _, rows = await _while(
+            update_deliveries(session, delivery_updates, sorted(changed_columns), now),
+            event_rows,
+        )
+    else:
+        rows = event_rows()
+    if stops:
+        await delete_stops(session, list(stops))
+    if postgres:
+        await session.execute(PLAN_DEFAULT)
+    inserted, outbox_rows = await _while(
+        insert_events(session, rows), lambda: _outbox_rows(deliveries)
+    )
+    if inserted != len(rows):  # the transaction (or savepoint) rolls back, all of it
+        raise _ConcurrentDuplicate() if check_all else _UnexpectedDuplicate()
+    await update_old_events(session, [e for d in deliveries for e in d.folded.changed_old])
+    await insert_outbox(session, outbox_rows, now)
+    if stops:
+        await insert_stops(session, stops)
+
+
+async def _while(statement: Awaitable[T], work: Callable[[], U]) -> tuple[T, U]:
+    """Run `work` (Python only, no I/O) while the database executes `statement`: the statement
+    is sent first, then `work` runs, then its result is awaited."""
+    task = asyncio.ensure_future(statement)
+    await asyncio.sleep(0)  # the task's first step sends the statement
+    try:
+        done = work()
+    except BaseException:
+        with contextlib.suppress(BaseException):
+            await task  # never leave a statement running on the connection
+        raise
+    return await task, done
+
+
+def _stored_payloads(deliveries: list[_Delivery]) -> dict[str, str]:
+    """Each new event's stored payload as JSON text, by event id."""
+    return {
+        entry.source_event_id: stored_payload_json(event, entry.changes)
+        for delivery in deliveries
+        for entry, event in delivery.pairs
+    }
+
+
+def _delivery_changes(
+    deliveries: list[_Delivery],
+) -> tuple[list[dict[str, Any]], set[str], dict[int, tuple[int | None, int | None]]]:
+    """The folded deliveries to write back (those not new, only if a field changed), the
+    columns that changed, and the deliveries whose route stop moved."""
+    updates: list[dict[str, Any]] = []
+    columns: set[str] = set()
+    stops: dict[int, tuple[int | None, int | None]] = {}
+    for delivery in deliveries:
+        state, new_state, replay = delivery.state, delivery.folded.state, delivery.replay
+        entries = delivery.entries
+        if not delivery.new:
+            # Without a replay only the folded fields and those the new events set can differ.
+            candidates = STATE_FIELDS if replay else _candidates(entries)
+            changed = [name for name in candidates if new_state[name] != state[name]]
+            if changed:
+                columns.update(changed)
+                updates.append(new_state | {"id": state["id"]})
+        touched_route = any(
+            "route_id" in e.changes or STOP_SEQUENCE in e.changes for e in entries
+        ) or (replay and new_state["route_id"] != state["route_id"])
+        if touched_route:
+            stops[state["id"]] = (new_state["route_id"], stop_sequence(delivery.folded))
+    return updates, columns, stops
+
+
+def _outbox_rows(deliveries: list[_Delivery]) -> list[dict[str, Any]]:
+    rows = []
+    for delivery in deliveries:
+        state = delivery.state
+        key = str(state["id"])
+        for payload in outbox_payloads(
+            delivery.folded,
+            delivery_id=state["id"],
+            tracking_number=state["tracking_number"],
+            previous_status=state["status"],
+            new_keys={e.key for e in delivery.entries},
+            replayed=delivery.replay,
+        ):
+            topic = payload.pop("_topic")
+            rows.append({"topic": topic, "key": key, "payload": payload})
+    return rows
 
 
 def _candidates(entries: list[LogEntry]) -> set[str]:

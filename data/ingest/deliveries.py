@@ -18,9 +18,9 @@ from data.ingest.sql import (
     chunked,
     dialect_insert,
     driver_connection,
-    dumps,
     one_of,
     page_size,
+    recordset,
 )
 from data.types import DeliveryStatus, utcnow
 
@@ -34,22 +34,15 @@ async def update_deliveries(
     column, one statement text per column set, so one prepared statement). SQLite: executemany."""
     if session.bind.dialect.name == "postgresql":
         names = ["id", *columns]
-        arrays: list[list[Any]] = [[row["id"] for row in updates]]
-        for name in columns:
-            if name == "pod_photo_urls":
-                arrays.append([dumps(list(row[name] or [])) for row in updates])
-            elif name == "status":
-                arrays.append([str(row[name]) for row in updates])
-            else:
-                arrays.append([row[name] for row in updates])
+        rows = [{name: row[name] for name in names} for row in updates]
         sets = ", ".join(f"{name} = v.{name}" for name in columns)
-        unnest = ", ".join(f"${i + 2}::{PG_TYPES[name]}[]" for i, name in enumerate(names))
+        fields = ", ".join(f"{name} {PG_TYPES[name]}" for name in names)
         sql = (
             f"UPDATE deliveries AS d SET updated_at = $1, {sets} "
-            f"FROM unnest({unnest}) AS v({', '.join(names)}) WHERE d.id = v.id"
+            f"FROM json_to_recordset($2::json) AS v({fields}) WHERE d.id = v.id"
         )
         driver = await driver_connection(session)
-        await driver.execute(sql, now, *arrays)
+        await driver.execute(sql, now, recordset(rows))
         return
     statement = (
         DELIVERIES.update()
@@ -82,68 +75,65 @@ def _state_of(row: Any) -> dict[str, Any]:
 _STATE_NAMES = ["id", "carrier_id", "tracking_number", *STATE_FIELDS]
 
 
-def _new_delivery_defaults(now: datetime) -> dict[str, Any]:
-    """The column values of a delivery created by its first event (the model's defaults)."""
+def _new_delivery_defaults() -> dict[str, Any]:
+    """The column values of a new delivery row (the model's defaults), less its key."""
     values: dict[str, Any] = {}
     for column in DELIVERIES.columns:
-        if column.name in ("id", "carrier_id", "tracking_number") or column.default is None:
+        if column.default is None or column.name in ("id", "created_at", "updated_at"):
             continue
         default = column.default
         values[column.name] = default.arg if default.is_scalar else default.arg(None)
-    values.update(status=str(DeliveryStatus.CREATED), attempt_count=0)
-    values.update(created_at=now, updated_at=now)
     return values
 
 
-async def create_missing_deliveries(
-    session: AsyncSession, keys: list[tuple[int, str]]
-) -> dict[tuple[int, str], dict[str, Any]]:
-    """Insert the deliveries; the state of those this transaction created (and so holds)."""
-    out: dict[tuple[int, str], dict[str, Any]] = {}
+_NEW_DEFAULTS = _new_delivery_defaults()
+
+
+def new_state(key: tuple[int, str]) -> dict[str, Any]:
+    """The state of a delivery not in the store yet, as `lock_deliveries` would read it once
+    inserted with the model's defaults (id None until it is)."""
+    carrier_id, number = key
+    state: dict[str, Any] = {"id": None, "carrier_id": carrier_id, "tracking_number": number}
+    for name in STATE_FIELDS:
+        state[name] = _NEW_DEFAULTS.get(name)
+    state.update(status=DeliveryStatus.CREATED, attempt_count=0)
+    return _state_of(state)
+
+
+async def insert_deliveries(
+    session: AsyncSession, rows: list[dict[str, Any]]
+) -> dict[tuple[int, str], int]:
+    """Insert new deliveries as their first events left them (carrier_id, tracking_number and
+    the state fields; the rest the model's defaults). Returns the id of each one inserted: a
+    key missing from the result was inserted by a concurrent transaction a moment ago."""
     now = utcnow()
-    if session.bind.dialect.name == "postgresql":
-        defaults = _new_delivery_defaults(now)
-        names = list(defaults)
-        scalars = ", ".join(f"${i + 3}::{PG_TYPES[name]}" for i, name in enumerate(names))
-        sql = (
-            f"INSERT INTO deliveries (carrier_id, tracking_number, {', '.join(names)}) "
-            f"SELECT v.carrier_id, v.tracking_number, {scalars} "
-            f"FROM unnest($1::{PG_TYPES['carrier_id']}[], $2::{PG_TYPES['tracking_number']}[])"
-            " AS v(carrier_id, tracking_number) "
-            "ON CONFLICT (carrier_id, tracking_number) DO NOTHING "
-            f"RETURNING {', '.join(_STATE_NAMES)}"
-        )
-        values = [
-            dumps(value) if isinstance(DELIVERIES.c[name].type, sa.JSON) else value
-            for name, value in defaults.items()
-        ]
-        driver = await driver_connection(session)
-        for chunk in chunked(keys, ROWS_PER_STATEMENT_PG):
-            returned = await driver.fetch(
-                sql, [c for c, _ in chunk], [n for _, n in chunk], *values
-            )
-            for row in returned:
-                out[(row[1], row[2])] = _state_of(zip(_STATE_NAMES, row, strict=True))
+    full = [_NEW_DEFAULTS | row | {"created_at": now, "updated_at": now} for row in rows]
+    out: dict[tuple[int, str], int] = {}
+    if not full:
         return out
-    for chunk in chunked(keys, page_size(session)):
+    names = list(full[0])
+    if session.bind.dialect.name == "postgresql":
+        fields = ", ".join(f"{name} {PG_TYPES[name]}" for name in names)
+        sql = (
+            f"INSERT INTO deliveries ({', '.join(names)}) SELECT {', '.join(names)} "
+            f"FROM json_to_recordset($1::json) AS v({fields}) "
+            "ON CONFLICT (carrier_id, tracking_number) DO NOTHING "
+            "RETURNING id, carrier_id, tracking_number"
+        )
+        driver = await driver_connection(session)
+        for chunk in chunked(full, ROWS_PER_STATEMENT_PG):
+            for row in await driver.fetch(sql, recordset(chunk)):
+                out[(row[1], row[2])] = row[0]
+        return out
+    for chunk in chunked(full, max(1, PARAMS_PER_STATEMENT // len(names))):
         returned = await session.execute(
             dialect_insert(session, DELIVERIES)
+            .values(chunk)
             .on_conflict_do_nothing(index_elements=["carrier_id", "tracking_number"])
-            .returning(*_state_columns()),
-            [
-                {
-                    "carrier_id": carrier_id,
-                    "tracking_number": number,
-                    "status": DeliveryStatus.CREATED,
-                    "attempt_count": 0,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for carrier_id, number in chunk
-            ],
+            .returning(DELIVERIES.c.id, DELIVERIES.c.carrier_id, DELIVERIES.c.tracking_number)
         )
-        for row in returned.mappings():
-            out[(row["carrier_id"], row["tracking_number"])] = _state_of(row)
+        for delivery_id, carrier_id, number in returned.all():
+            out[(carrier_id, number)] = delivery_id
     return out
 
 

@@ -9,7 +9,19 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from data.ingest.fold import LogEntry, from_json
-from data.ingest.sql import chunked, one_of, page_size
+from data.ingest.sql import (
+    EVENT_COLUMNS,
+    EVENTS,
+    INSERT_EVENTS_PG,
+    PARAMS_PER_STATEMENT,
+    ROWS_PER_STATEMENT_PG,
+    as_columns,
+    chunked,
+    dialect_insert,
+    driver_connection,
+    one_of,
+    page_size,
+)
 from data.models import DeliveryEvent
 
 
@@ -107,3 +119,24 @@ async def update_old_events(session: AsyncSession, entries: list[LogEntry]) -> N
             for e in entries
         ],
     )
+
+
+async def insert_events(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
+    """Log the events (`payload` as JSON text), skipping any already logged: how many went in.
+    PostgreSQL: one INSERT ... SELECT FROM json_to_recordset per 5,000 rows."""
+    inserted = 0
+    if session.bind.dialect.name == "postgresql":
+        driver = await driver_connection(session)
+        for chunk in chunked(rows, ROWS_PER_STATEMENT_PG):
+            status = await driver.execute(INSERT_EVENTS_PG, *as_columns(chunk, EVENT_COLUMNS))
+            inserted += int(status.rsplit(" ", 1)[1])  # "INSERT 0 <rows>"
+        return inserted
+    for chunk in chunked(rows, PARAMS_PER_STATEMENT):
+        returned = await session.execute(
+            dialect_insert(session, EVENTS)
+            .on_conflict_do_nothing(index_elements=["source", "source_event_id"])
+            .returning(EVENTS.c.id),
+            chunk,
+        )
+        inserted += len(returned.all())
+    return inserted

@@ -5,7 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from data.ingest.fold import CHANGEABLE, FoldResult, LogEntry
+from data.ingest.sql import (
+    INSERT_OUTBOX_PG,
+    OUTBOX,
+    PARAMS_PER_STATEMENT,
+    ROWS_PER_STATEMENT_PG,
+    chunked,
+    driver_connection,
+    dumps,
+    recordset,
+)
 from data.types import DeliveryStatus
 
 TOPIC_STATUS_CHANGED = "delivery.status_changed"
@@ -111,3 +124,28 @@ def outbox_payloads(
                         }
                     )
     return out
+
+
+async def insert_outbox(session: AsyncSession, rows: list[dict[str, Any]], now: datetime) -> None:
+    """The batch's outbox events (topic, key, payload as a dict), in the caller's transaction."""
+    if not rows:
+        return
+    if session.bind.dialect.name == "postgresql":
+        driver = await driver_connection(session)
+        for chunk in chunked(rows, ROWS_PER_STATEMENT_PG):
+            await driver.execute(INSERT_OUTBOX_PG, recordset(chunk), now)
+        return
+    for chunk in chunked(rows, PARAMS_PER_STATEMENT):
+        await session.execute(
+            sa.insert(OUTBOX),
+            [
+                {
+                    "topic": row["topic"],
+                    "key": row["key"],
+                    "payload": dumps(row["payload"]),
+                    "created_at": now,
+                    "attempts": 0,
+                }
+                for row in chunk
+            ],
+        )

@@ -4,6 +4,7 @@ the JSON columns serialized once, and the dialect helpers shared by the ingest m
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -72,20 +73,7 @@ def as_columns(rows: list[dict[str, Any]], columns: list[str]) -> tuple[list[Any
 
 
 EVENT_COLUMNS = [column.name for column in EVENTS.columns if column.name != "id"]
-INSERT_EVENTS_PG = unnest_insert_sql(
-    EVENTS, EVENT_COLUMNS, "ON CONFLICT (source, source_event_id) DO NOTHING"
-)
 OUTBOX_COLUMNS = ["topic", "key", "payload"]
-# created_at and attempts are the same for the whole batch: scalars, not 1,000-long arrays.
-INSERT_OUTBOX_PG = (
-    "INSERT INTO outbox_events (topic, key, payload, created_at, attempts) "
-    "SELECT topic, key, payload, $4::TIMESTAMP WITH TIME ZONE, 0 FROM unnest("
-    + ", ".join(
-        f"${i + 1}::{OUTBOX.c[name].type.compile(dialect=PG)}[]"
-        for i, name in enumerate(OUTBOX_COLUMNS)
-    )
-    + ") AS v(topic, key, payload)"
-)
 STOP_COLUMNS = ["route_id", "delivery_id", "sequence"]
 INSERT_STOPS_PG = unnest_insert_sql(RouteStop.__table__, STOP_COLUMNS)
 
@@ -155,3 +143,29 @@ def recordset_insert_sql(table: sa.Table, columns: list[str], tail: str = "") ->
         f"INSERT INTO {table.name} ({names}) SELECT {names} "
         f"FROM json_to_recordset($1::json) AS v({fields}) {tail}"
     ).rstrip()
+
+
+def recordset(rows: list[dict[str, Any]]) -> str:
+    """Rows as the JSON text json_to_recordset reads: one orjson call for a whole batch.
+    Datetimes keep their offset; Decimals go as strings (exact); JSON text already serialized
+    goes in as orjson.Fragment."""
+    return orjson.dumps(rows, default=_json_default).decode()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+INSERT_EVENTS_PG = unnest_insert_sql(
+    EVENTS, EVENT_COLUMNS, "ON CONFLICT (source, source_event_id) DO NOTHING"
+)
+# created_at and attempts are the same for the whole batch: parameters, not 1,000 JSON fields.
+INSERT_OUTBOX_PG = (
+    "INSERT INTO outbox_events (topic, key, payload, created_at, attempts) "
+    "SELECT topic, key, payload, $2::TIMESTAMP WITH TIME ZONE, 0 "
+    "FROM json_to_recordset($1::json) AS v("
+    + ", ".join(f"{name} {OUTBOX.c[name].type.compile(dialect=PG)}" for name in OUTBOX_COLUMNS)
+    + ")"
+)
