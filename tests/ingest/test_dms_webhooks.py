@@ -187,7 +187,7 @@ def onfleet_task(**overrides) -> dict:
         "id": "kc8SS1tzuZ~jqjlebKGrUmpe",
         "shortId": "c0a1b2c3",
         "state": 2,
-        "completeAfter": 1795964400000,  # 2026-11-23 10:00 New York
+        "completeAfter": 1795964400000,  # 2026-11-29 10:00 New York
         "completeBefore": 1795971600000,  # 12:00
         "metadata": [{"name": "tracking_number", "type": "string", "value": "DS20461187"}],
         "recipients": [{"id": "r1", "name": "Dana Whitfield", "phone": "+12015550123"}],
@@ -237,7 +237,7 @@ async def test_onfleet_validates_the_webhook_url_by_echoing_check(client) -> Non
 
 
 async def test_onfleet_task_lifecycle_reaches_delivered_with_photo(client, app_services) -> None:
-    t0 = 1795960800000  # 2026-11-23 09:00 New York
+    t0 = 1795960800000  # 2026-11-29 09:00 New York
     steps = [
         onfleet_webhook(6, "taskCreated", t0, onfleet_task(state=0)),
         onfleet_webhook(
