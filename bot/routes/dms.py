@@ -186,7 +186,7 @@ async def easypost_webhook(request: Request) -> Response:
         verify=verify_easypost,
         secret=settings.easypost_webhook_secret,
         header="X-Hmac-Signature",
-        translate=easypost.translate,
+        translate=lambda payload: easypost.translate(payload, settings=settings),
     )
 
 

@@ -422,6 +422,19 @@ async def test_easypost_unknown_status_is_a_422(client) -> None:
     assert response.status_code == 422 and "teleported" in response.json()["error"]
 
 
+async def test_easypost_date_only_estimate_is_the_end_of_that_day_in_the_operators_zone(
+    client, app_services
+) -> None:
+    late = easypost_event(
+        "in_transit", "delayed", "2026-11-23T17:00:00Z", "evt_d", est_delivery_date="2026-11-25"
+    )
+    response = await _post_easypost(client, late)
+    assert response.status_code == 200 and response.json()["applied"] == 1, response.text
+    [delivery] = await _deliveries(app_services)
+    # 23:59 in New York (OPERATOR_TIMEZONE), not 23:59 UTC (18:59 there, a day's evening early).
+    assert delivery.eta.isoformat() == "2026-11-26T04:59:00+00:00"
+
+
 # --- AfterShip ------------------------------------------------------------------------------
 
 

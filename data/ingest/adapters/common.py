@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, date, datetime, time, tzinfo
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
 from data.ingest.events import CanonicalEvent
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+DEFAULT_ZONE = "America/New_York"  # Settings.operator_timezone's default
 
 
 @dataclass(slots=True)
@@ -94,3 +100,43 @@ def aware(value: Any) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo is not None else None
+
+
+def operator_zone(settings: Settings | None) -> ZoneInfo:
+    """The operator's time zone: where a date or a time without a zone is read."""
+    return ZoneInfo(settings.operator_timezone if settings else DEFAULT_ZONE)
+
+
+def local_time(value: Any, zone: tzinfo) -> datetime | None:
+    """An ISO 8601 time; one without an offset is read in `zone`. None if it is not a time."""
+    if not isinstance(value, str) or not value.strip() or day_of(value) is not None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone)
+
+
+def day_of(value: Any) -> date | None:
+    """A date alone ("2026-11-24"), or None."""
+    if not isinstance(value, str) or len(value.strip()) != 10:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def end_of_day(day: date, zone: tzinfo) -> datetime:
+    """A date-only estimate means "by the end of that day", where the parcel is delivered."""
+    return datetime.combine(day, time(23, 59), zone)
+
+
+def estimate(value: Any, zone: tzinfo, *, day_start: bool = False) -> datetime | None:
+    """A delivery estimate as an aware time: with an offset as given, a time without one in
+    `zone`, a date alone as the end of that day in `zone` (its start with day_start)."""
+    day = day_of(value)
+    if day is not None:
+        return datetime.combine(day, time(0, 0), zone) if day_start else end_of_day(day, zone)
+    return local_time(value, zone)

@@ -2,25 +2,32 @@
 
 The event id is EasyPost's Event id (evt_...), so its at-least-once retries are duplicates.
 The delivery is (carrier, tracking_code) with the carrier lower-cased ("USPS" -> "usps").
-The time is the newest tracking_details[].datetime, else the tracker's updated_at.
+The time is the newest tracking_details[].datetime, else the tracker's updated_at. A date-only
+est_delivery_date is the end of that day in the operator's time zone (OPERATOR_TIMEZONE): the
+tracker does not say where the parcel is delivered.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
-from typing import Any
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any
 
 from data.ingest.adapters.common import (
     AdapterError,
     Translation,
     aware,
     build_event,
+    estimate,
     ignored,
     list_at,
+    operator_zone,
     require,
     text,
 )
 from data.reason_codes import ReasonCode, to_canonical
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 TRACKER_EVENTS = ("tracker.created", "tracker.updated")
 DELAY_DETAILS = frozenset({"delayed", "weather_delay", "transit_exception"})
@@ -40,7 +47,7 @@ STATUS_TYPES: dict[str, str | None] = {
 }
 
 
-def translate(payload: Any) -> Translation:
+def translate(payload: Any, *, settings: Settings | None = None) -> Translation:
     """One EasyPost Event body -> canonical events (or the reason it is ignored)."""
     if not isinstance(payload, dict):
         raise AdapterError("an EasyPost webhook body is a JSON object (an Event)")
@@ -55,7 +62,7 @@ def translate(payload: Any) -> Translation:
     if status not in STATUS_TYPES:
         raise AdapterError(f"result.status {status!r} is not an EasyPost tracker status")
     detail = text(tracker, "status_detail", where="result")
-    eta = _eta(tracker)
+    eta = _eta(tracker, operator_zone(settings))
     event_type = STATUS_TYPES[status]
     if status == "in_transit":
         if eta is None:
@@ -106,14 +113,5 @@ def _occurred_at(payload: dict[str, Any], tracker: dict[str, Any]) -> datetime:
     raise AdapterError("no time in the tracker: tracking_details[].datetime or updated_at")
 
 
-def _eta(tracker: dict[str, Any]) -> datetime | None:
-    estimate = tracker.get("est_delivery_date")
-    parsed = aware(estimate)
-    if parsed is not None:
-        return parsed
-    if isinstance(estimate, str) and len(estimate) == 10:  # a date alone: end of that day, UTC
-        try:
-            return datetime.combine(datetime.fromisoformat(estimate).date(), time(23, 59), UTC)
-        except ValueError:
-            return None
-    return None
+def _eta(tracker: dict[str, Any], zone: tzinfo) -> datetime | None:
+    return estimate(tracker.get("est_delivery_date"), zone)
