@@ -199,5 +199,5 @@ async def aftership_webhook(request: Request) -> Response:
         verify=verify_aftership,
         secret=settings.aftership_webhook_secret,
         header="aftership-hmac-sha256",
-        translate=aftership.translate,
+        translate=lambda payload: aftership.translate(payload, settings=settings),
     )

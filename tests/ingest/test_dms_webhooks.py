@@ -547,6 +547,48 @@ async def test_aftership_weather_delay_without_an_estimate_is_not_a_failed_attem
     assert delivery.status == "out_for_delivery" and delivery.attempt_count == 0
 
 
+async def test_aftership_date_only_revised_estimate_is_the_end_of_that_day(
+    client, app_services
+) -> None:
+    edd = aftership_webhook(
+        "InTransit",
+        "InTransit_001",
+        "9f1",
+        "2026-11-23T11:00:00-05:00",
+        event="edd_revise",
+        latest_estimated_delivery={"type": "specific", "datetime": "2026-11-25"},
+    )
+    response = await _post_aftership(client, edd)
+    assert response.status_code == 200 and response.json()["applied"] == 1, response.text
+    [delivery] = await _deliveries(app_services)
+    assert delivery.eta.isoformat() == "2026-11-26T04:59:00+00:00"  # 23:59 in New York
+
+
+async def test_aftership_weather_delay_with_an_estimated_range_sets_the_window(
+    client, app_services
+) -> None:
+    out = aftership_webhook("OutForDelivery", "OutForDelivery_001", "9g1", "2026-11-23T09:00:00Z")
+    assert (await _post_aftership(client, out)).status_code == 200
+    storm = aftership_webhook(
+        "Exception",
+        "Exception_017",
+        "9g2",
+        "2026-11-23T11:00:00Z",
+        latest_estimated_delivery={
+            "type": "range",
+            "datetime_min": "2026-11-25",
+            "datetime_max": "2026-11-26",
+        },
+    )
+    response = await _post_aftership(client, storm)
+    assert response.status_code == 200 and response.json()["applied"] == 1, response.text
+    [delivery] = await _deliveries(app_services)
+    assert delivery.status == "out_for_delivery" and delivery.attempt_count == 0
+    # From the first day's start to the last day's end, in New York.
+    assert delivery.window_start.isoformat() == "2026-11-25T05:00:00+00:00"
+    assert delivery.window_end.isoformat() == "2026-11-27T04:59:00+00:00"
+
+
 async def test_onfleet_predicted_delay_takes_the_delay_from_data_delay_time(
     client, app_services
 ) -> None:

@@ -2,24 +2,33 @@
 
 The event id is AfterShip's event_id (a UUID). The delivery is (slug, tracking_number). The
 time is the newest checkpoint's time when it carries a zone, else msg.updated_at, else ts.
+Estimates (latest_estimated_delivery, expected_delivery) given as a date alone are the end of
+that day, and times without an offset are read, in the operator's time zone (OPERATOR_TIMEZONE):
+AfterShip does not say where the parcel is delivered. A range (datetime_min/datetime_max) is the
+event's window.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING, Any
 
 from data.ingest.adapters.common import (
     AdapterError,
     Translation,
     aware,
     build_event,
+    estimate,
     ignored,
     list_at,
+    operator_zone,
     require,
     text,
 )
 from data.reason_codes import ReasonCode, to_canonical
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 # tag -> canonical event type (None: nothing for the delivery to do).
 TAG_TYPES: dict[str, str | None] = {
@@ -48,7 +57,7 @@ DELAY_SUBTAGS = frozenset(
 )
 
 
-def translate(payload: Any) -> Translation:
+def translate(payload: Any, *, settings: Settings | None = None) -> Translation:
     """One AfterShip webhook body -> canonical events (or the reason it is ignored)."""
     if not isinstance(payload, dict):
         raise AdapterError("an AfterShip webhook body is a JSON object")
@@ -64,22 +73,23 @@ def translate(payload: Any) -> Translation:
         raise AdapterError(f"msg.tag {tag!r} is not an AfterShip delivery status")
     subtag = text(msg, "subtag", where="msg") or f"{tag}_001"
     subtag_message = text(msg, "subtag_message", where="msg")
-    eta = _eta(msg)
+    eta, window = _estimate(msg, operator_zone(settings))
+    estimated = eta is not None or window is not None
 
     if kind == "edd_revise":
-        if eta is None:
+        if not estimated:
             return ignored("AfterShip edd_revise without an estimated delivery time")
         event_type: str | None = "delayed"
     elif tag == "Exception" and subtag in DELAY_SUBTAGS:
         # A delay (customs, weather, a late flight) is not an attempt at the door: counted as
         # a failed attempt it would tell the customer we missed them and use up their rebooks.
-        if eta is None:
+        if not estimated:
             return ignored(f"AfterShip {subtag} (a delay) without a new delivery estimate")
         event_type = "delayed"
     elif tag == "Exception":
         event_type = EXCEPTION_TYPES.get(subtag, "failed_attempt")
     elif tag == "InTransit":
-        if eta is None:
+        if not estimated:
             return ignored("AfterShip InTransit without a new delivery estimate")
         event_type = "updated"
     else:
@@ -95,8 +105,8 @@ def translate(payload: Any) -> Translation:
         "tracking_number": tracking_number,
         "reason_detail": " - ".join(p for p in (subtag, subtag_message) if p) or None,
     }
-    if event_type in ("delayed", "updated", "out_for_delivery") and eta is not None:
-        event["eta"] = eta
+    if event_type in ("delayed", "updated", "out_for_delivery"):
+        event["eta"], event["window"] = eta, window
     if event_type in ("failed_attempt", "return_to_sender", "held_for_pickup", "returned"):
         reason = to_canonical("aftership", subtag)
         if event_type == "failed_attempt" or reason is not ReasonCode.OTHER:
@@ -122,10 +132,17 @@ def _occurred_at(payload: dict[str, Any], msg: dict[str, Any]) -> datetime:
     raise AdapterError("no time in the webhook: checkpoints, msg.updated_at or ts")
 
 
-def _eta(msg: dict[str, Any]) -> datetime | None:
+def _estimate(
+    msg: dict[str, Any], zone: tzinfo
+) -> tuple[datetime | None, dict[str, datetime] | None]:
+    """The estimated delivery as (eta, window): a date alone is the end of that day in `zone`,
+    a range (datetime_min/datetime_max) a window from the first day's start to the last's end."""
     latest = msg.get("latest_estimated_delivery")
-    if isinstance(latest, dict):
-        parsed = aware(latest.get("datetime"))
-        if parsed is not None:
-            return parsed
-    return aware(msg.get("expected_delivery"))
+    latest = latest if isinstance(latest, dict) else {}
+    eta = estimate(latest.get("datetime"), zone)
+    start = estimate(latest.get("datetime_min"), zone, day_start=True)
+    end = estimate(latest.get("datetime_max"), zone)
+    window = {"start": start, "end": end} if start and end and end > start else None
+    if eta is None and window is None:
+        eta = end or estimate(msg.get("expected_delivery"), zone)
+    return eta, window
