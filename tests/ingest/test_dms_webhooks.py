@@ -589,6 +589,31 @@ async def test_aftership_weather_delay_with_an_estimated_range_sets_the_window(
     assert delivery.window_end.isoformat() == "2026-11-27T04:59:00+00:00"
 
 
+async def test_aftership_event_time_is_the_latest_checkpoint_even_without_a_zone(
+    client, app_services
+) -> None:
+    fail = aftership_webhook("AttemptFail", "AttemptFail_002", "9h1", "2026-11-23T14:30:00")
+    fail["msg"]["checkpoints"].insert(
+        0,
+        {
+            "slug": "ups",
+            "checkpoint_time": "2026-11-23T07:10:00-06:00",
+            "tag": "OutForDelivery",
+            "subtag": "OutForDelivery_001",
+            "message": "Out for delivery",
+            "location": "CHICAGO, IL",
+        },
+    )
+    response = await _post_aftership(client, fail)
+    assert response.status_code == 200 and response.json()["applied"] == 1, response.text
+    async with app_services.sessions() as session:
+        occurred = await session.scalar(
+            sa.select(DeliveryEvent.occurred_at).where(DeliveryEvent.source_event_id == "9h1")
+        )
+    # 14:30 in the zone of the checkpoint before it (-06:00), not 07:10 from the older one.
+    assert occurred.isoformat() == "2026-11-23T20:30:00+00:00"
+
+
 async def test_onfleet_predicted_delay_takes_the_delay_from_data_delay_time(
     client, app_services
 ) -> None:

@@ -1,7 +1,8 @@
 """AfterShip tracking webhooks (tracking_update, edd_revise) -> canonical events.
 
 The event id is AfterShip's event_id (a UUID). The delivery is (slug, tracking_number). The
-time is the newest checkpoint's time when it carries a zone, else msg.updated_at, else ts.
+time is the newest checkpoint's time (one without an offset read in the offset of the nearest
+checkpoint that has one, else the operator's zone), else msg.updated_at, else ts.
 Estimates (latest_estimated_delivery, expected_delivery) given as a date alone are the end of
 that day, and times without an offset are read, in the operator's time zone (OPERATOR_TIMEZONE):
 AfterShip does not say where the parcel is delivered. A range (datetime_min/datetime_max) is the
@@ -21,6 +22,7 @@ from data.ingest.adapters.common import (
     estimate,
     ignored,
     list_at,
+    local_time,
     operator_zone,
     require,
     text,
@@ -73,7 +75,8 @@ def translate(payload: Any, *, settings: Settings | None = None) -> Translation:
         raise AdapterError(f"msg.tag {tag!r} is not an AfterShip delivery status")
     subtag = text(msg, "subtag", where="msg") or f"{tag}_001"
     subtag_message = text(msg, "subtag_message", where="msg")
-    eta, window = _estimate(msg, operator_zone(settings))
+    zone = operator_zone(settings)
+    eta, window = _estimate(msg, zone)
     estimated = eta is not None or window is not None
 
     if kind == "edd_revise":
@@ -100,7 +103,7 @@ def translate(payload: Any, *, settings: Settings | None = None) -> Translation:
     event: dict[str, Any] = {
         "event_id": event_id,
         "type": event_type,
-        "occurred_at": _occurred_at(payload, msg),
+        "occurred_at": _occurred_at(payload, msg, zone),
         "carrier": str(slug).lower(),
         "tracking_number": tracking_number,
         "reason_detail": " - ".join(p for p in (subtag, subtag_message) if p) or None,
@@ -117,10 +120,9 @@ def translate(payload: Any, *, settings: Settings | None = None) -> Translation:
     return Translation([build_event(clean, source="aftership")])
 
 
-def _occurred_at(payload: dict[str, Any], msg: dict[str, Any]) -> datetime:
+def _occurred_at(payload: dict[str, Any], msg: dict[str, Any], zone: tzinfo) -> datetime:
     checkpoints = [c for c in list_at(msg, "checkpoints", where="msg") if isinstance(c, dict)]
-    times = [aware(c.get("checkpoint_time")) for c in checkpoints]
-    times = [t for t in times if t is not None]
+    times = _checkpoint_times([c.get("checkpoint_time") for c in checkpoints], zone)
     if times:
         return max(times)
     parsed = aware(msg.get("updated_at"))
@@ -130,6 +132,28 @@ def _occurred_at(payload: dict[str, Any], msg: dict[str, Any]) -> datetime:
     if isinstance(ts, int | float):
         return datetime.fromtimestamp(ts, tz=UTC)
     raise AdapterError("no time in the webhook: checkpoints, msg.updated_at or ts")
+
+
+def _checkpoint_times(values: list[Any], zone: tzinfo) -> list[datetime]:
+    """Checkpoint times; carriers often give local times without an offset: each is read in
+    the offset of the nearest checkpoint that has one (same carrier, likely the same place),
+    else in `zone`, so the newest checkpoint is not passed over for an older one."""
+    zoned = [aware(value) for value in values]
+    times = []
+    for index, value in enumerate(values):
+        if zoned[index] is not None:
+            times.append(zoned[index])
+            continue
+        nearest = min(
+            ((abs(other - index), t) for other, t in enumerate(zoned) if t is not None),
+            key=lambda pair: pair[0],
+            default=None,
+        )
+        here = nearest[1].tzinfo if nearest else zone
+        parsed = local_time(value, here)
+        if parsed is not None:
+            times.append(parsed)
+    return times
 
 
 def _estimate(
