@@ -183,7 +183,12 @@ async def _apply_batch(
         for event_id, event in unique.items()
     }
     keys = sorted(set(key_of.values()))
-    stored = await lock_deliveries(session, keys)
+    # Only the state fields the fold reads or the events set are read (a replay reads all).
+    changes = {event_id: changes_of(event) for event_id, event in unique.items()}
+    fields = {*FOLDED, "route_id", "service_date", "timezone"}
+    for event_changes in changes.values():
+        fields.update(name for name in event_changes if name in CHANGEABLE)
+    stored = await lock_deliveries(session, keys, fields)
     deliveries = {key: _Delivery(key, stored.get(key) or new_state(key)) for key in keys}
 
     # 3. Drop the events already logged (replays of a webhook, a re-import). Without check_all,
@@ -197,14 +202,15 @@ async def _apply_batch(
         session, unique.values(), carrier_ids, operator_pattern, operator_timezone
     )
     for event_id, event in unique.items():
-        route = routes.get(event.route.external_id) if event.route is not None else None
         entry = LogEntry(
             source=source,
             source_event_id=event_id,
             type=str(event.type),
             occurred_at=event.occurred_at,
             reason_code=str(event.reason_code) if event.reason_code else None,
-            changes=changes_of(event, route=route),
+            changes=changes[event_id]
+            if event.route is None
+            else changes_of(event, route=routes[event.route.external_id]),
         )
         deliveries[key_of[event_id]].pairs.append((entry, event))
     active = [d for d in deliveries.values() if d.pairs]
@@ -311,7 +317,14 @@ async def _fold(
         delivery.replay = needs_replay(delivery.state, delivery.entries)
         if delivery.replay:
             replay_ids.append(delivery.state["id"])
-    logs = await delivery_log(session, replay_ids) if replay_ids else {}
+    logs = {}
+    if replay_ids:
+        logs = await delivery_log(session, replay_ids)
+        # A replay folds every field from the start: it compares (and may write) them all.
+        replays = [d for d in deliveries if d.replay]
+        full = await lock_deliveries(session, [d.key for d in replays])
+        for delivery in replays:
+            delivery.state = full[delivery.key]
     result.deliveries_replayed += len(replay_ids)
     for delivery in deliveries:
         delivery.folded = fold(
@@ -468,7 +481,7 @@ def _outbox_rows(deliveries: list[_Delivery]) -> list[dict[str, Any]]:
             delivery_id=state["id"],
             tracking_number=state["tracking_number"],
             previous_status=state["status"],
-            new_keys={e.key for e in delivery.entries},
+            new_keys={e.key for e in delivery.entries} if delivery.replay else None,
             replayed=delivery.replay,
         ):
             topic = payload.pop("_topic")

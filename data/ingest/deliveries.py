@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -57,22 +58,13 @@ async def update_deliveries(
         await session.execute(statement, chunk)
 
 
-def _state_columns() -> list[Any]:
-    table = DELIVERIES
-    return [table.c.id, table.c.carrier_id, table.c.tracking_number] + [
-        table.c[name] for name in STATE_FIELDS
-    ]
-
-
 def _state_of(row: Any) -> dict[str, Any]:
     state = dict(row)
     state["status"] = DeliveryStatus(state["status"])
     state["attempt_count"] = state["attempt_count"] or 0
-    state["pod_photo_urls"] = list(state["pod_photo_urls"] or [])
+    if "pod_photo_urls" in state:
+        state["pod_photo_urls"] = list(state["pod_photo_urls"] or [])
     return state
-
-
-_STATE_NAMES = ["id", "carrier_id", "tracking_number", *STATE_FIELDS]
 
 
 def _new_delivery_defaults() -> dict[str, Any]:
@@ -138,9 +130,12 @@ async def insert_deliveries(
 
 
 async def lock_deliveries(
-    session: AsyncSession, keys: list[tuple[int, str]]
+    session: AsyncSession, keys: list[tuple[int, str]], fields: Iterable[str] = STATE_FIELDS
 ) -> dict[tuple[int, str], dict[str, Any]]:
-    """The deliveries' current state, locked for this transaction on PostgreSQL."""
+    """The deliveries' current state (id, carrier_id, tracking_number and `fields`, the state
+    fields a fold will read or write), locked for this transaction on PostgreSQL."""
+    wanted = set(fields)
+    names = ["id", "carrier_id", "tracking_number", *(f for f in STATE_FIELDS if f in wanted)]
     out: dict[tuple[int, str], dict[str, Any]] = {}
     by_carrier: dict[int, list[str]] = defaultdict(list)
     for carrier_id, number in keys:
@@ -152,18 +147,18 @@ async def lock_deliveries(
     ]
     if session.bind.dialect.name == "postgresql":
         sql = (
-            f"SELECT {', '.join(_STATE_NAMES)} FROM deliveries WHERE carrier_id = $1 "
+            f"SELECT {', '.join(names)} FROM deliveries WHERE carrier_id = $1 "
             f"AND tracking_number = ANY($2::{PG_TYPES['tracking_number']}[]) "
             "ORDER BY id FOR UPDATE"
         )
         driver = await driver_connection(session)
         for carrier_id, chunk in chunks:
             for row in await driver.fetch(sql, carrier_id, chunk):
-                out[(row[1], row[2])] = _state_of(zip(_STATE_NAMES, row, strict=True))
+                out[(row[1], row[2])] = _state_of(zip(names, row, strict=True))
         return out
     for carrier_id, chunk in chunks:
         stmt = (
-            sa.select(*_state_columns())
+            sa.select(*(DELIVERIES.c[name] for name in names))
             .where(
                 DELIVERIES.c.carrier_id == carrier_id,
                 one_of(session, DELIVERIES.c.tracking_number, chunk),

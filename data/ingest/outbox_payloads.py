@@ -32,33 +32,28 @@ def outbox_payloads(
     delivery_id: int,
     tracking_number: str,
     previous_status: DeliveryStatus,
-    new_keys: set[tuple[datetime, str, str]],
+    new_keys: set[tuple[datetime, str, str]] | None,
     replayed: bool,
 ) -> list[dict[str, Any]]:
-    """The outbox events for one delivery's fold: each applied change, each rejection.
+    """The outbox events for one delivery's fold: each applied change, each rejection (each
+    payload with its topic under "_topic").
 
-    In a replay, only the net status change is announced (a late 'failed_attempt' for a
-    delivery that has since been delivered must not trigger a rebook offer)."""
+    Without a replay every decision is about a new event (`new_keys` may be None). In a replay,
+    only the net status change is announced (a late 'failed_attempt' for a delivery that has
+    since been delivered must not trigger a rebook offer)."""
     out: list[dict[str, Any]] = []
-    final = DeliveryStatus(result.state["status"])
-    last_change: tuple[LogEntry, Any] | None = None
+    attempt_count = result.state["attempt_count"]
+    last_change: LogEntry | None = None
     for entry, decision in result.decisions:
-        is_new = entry.key in new_keys
-        base = {
-            "delivery_id": delivery_id,
-            "tracking_number": tracking_number,
-            "event_type": entry.type,
-            "source": entry.source,
-            "event_id": entry.source_event_id,
-            "occurred_at": entry.occurred_at.astimezone(UTC).isoformat(),
-            "reason_code": entry.reason_code,
-        }
         if not decision.allowed:
-            if is_new or entry in result.changed_old:
+            if (
+                not replayed
+                or (new_keys is not None and entry.key in new_keys)
+                or entry in result.changed_old
+            ):
                 out.append(
-                    {
-                        "_topic": TOPIC_REJECTED,
-                        **base,
+                    _payload(TOPIC_REJECTED, entry, delivery_id, tracking_number)
+                    | {
                         "status": str(decision.from_status),
                         "reason": decision.reason,
                         "late": replayed,
@@ -66,64 +61,52 @@ def outbox_payloads(
                 )
             continue
         if decision.status_changed:
-            last_change = (entry, decision)
-        if not replayed and is_new:
-            if decision.status_changed:
-                out.append(
-                    {
-                        "_topic": TOPIC_STATUS_CHANGED,
-                        **base,
-                        "from_status": str(decision.from_status),
-                        "to_status": str(decision.to_status),
-                        "attempt_count": result.state["attempt_count"],
-                    }
-                )
-            else:
-                out.append(
-                    {
-                        "_topic": TOPIC_UPDATED,
-                        **base,
-                        "status": str(decision.to_status),
-                        "changed": sorted(k for k in entry.changes if k in CHANGEABLE),
-                    }
-                )
-    if replayed:
-        if final != previous_status and last_change is not None:
-            entry, _ = last_change
-            out.append(
-                {
-                    "_topic": TOPIC_STATUS_CHANGED,
-                    "delivery_id": delivery_id,
-                    "tracking_number": tracking_number,
-                    "event_type": entry.type,
-                    "source": entry.source,
-                    "event_id": entry.source_event_id,
-                    "occurred_at": entry.occurred_at.astimezone(UTC).isoformat(),
-                    "reason_code": entry.reason_code,
-                    "from_status": str(previous_status),
-                    "to_status": str(final),
-                    "attempt_count": result.state["attempt_count"],
-                    "late": True,
-                }
-            )
+            last_change = entry
+        if replayed:
+            continue
+        if decision.status_changed:
+            payload = _payload(TOPIC_STATUS_CHANGED, entry, delivery_id, tracking_number)
+            payload["from_status"] = str(decision.from_status)
+            payload["to_status"] = str(decision.to_status)
+            payload["attempt_count"] = attempt_count
         else:
-            for entry, decision in result.decisions:
-                if entry.key in new_keys and decision.allowed:
-                    out.append(
-                        {
-                            "_topic": TOPIC_UPDATED,
-                            "delivery_id": delivery_id,
-                            "tracking_number": tracking_number,
-                            "event_type": entry.type,
-                            "source": entry.source,
-                            "event_id": entry.source_event_id,
-                            "occurred_at": entry.occurred_at.astimezone(UTC).isoformat(),
-                            "status": str(final),
-                            "changed": sorted(k for k in entry.changes if k in CHANGEABLE),
-                            "late": True,
-                        }
-                    )
+            payload = _payload(TOPIC_UPDATED, entry, delivery_id, tracking_number)
+            payload["status"] = str(decision.to_status)
+            payload["changed"] = sorted(k for k in entry.changes if k in CHANGEABLE)
+        out.append(payload)
+    if not replayed:
+        return out
+    final = DeliveryStatus(result.state["status"])
+    if final != previous_status and last_change is not None:
+        payload = _payload(TOPIC_STATUS_CHANGED, last_change, delivery_id, tracking_number)
+        payload["from_status"] = str(previous_status)
+        payload["to_status"] = str(final)
+        payload["attempt_count"] = attempt_count
+        payload["late"] = True
+        out.append(payload)
+        return out
+    for entry, decision in result.decisions:
+        if decision.allowed and new_keys is not None and entry.key in new_keys:
+            payload = _payload(TOPIC_UPDATED, entry, delivery_id, tracking_number)
+            del payload["reason_code"]
+            payload["status"] = str(final)
+            payload["changed"] = sorted(k for k in entry.changes if k in CHANGEABLE)
+            payload["late"] = True
+            out.append(payload)
     return out
+
+
+def _payload(topic: str, entry: LogEntry, delivery_id: int, tracking_number: str) -> dict[str, Any]:
+    return {
+        "_topic": topic,
+        "delivery_id": delivery_id,
+        "tracking_number": tracking_number,
+        "event_type": entry.type,
+        "source": entry.source,
+        "event_id": entry.source_event_id,
+        "occurred_at": entry.occurred_at.astimezone(UTC).isoformat(),
+        "reason_code": entry.reason_code,
+    }
 
 
 async def insert_outbox(session: AsyncSession, rows: list[dict[str, Any]], now: datetime) -> None:
