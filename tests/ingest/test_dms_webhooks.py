@@ -422,6 +422,26 @@ async def test_easypost_unknown_status_is_a_422(client) -> None:
     assert response.status_code == 422 and "teleported" in response.json()["error"]
 
 
+async def test_easypost_return_tracker_delivered_means_returned_to_the_sender(
+    client, app_services
+) -> None:
+    back = easypost_event(
+        "out_for_delivery", "out_for_delivery", "2026-11-27T13:00:00Z", "evt_r1", is_return=True
+    )
+    response = await _post_easypost(client, back)
+    assert response.status_code == 200 and response.json()["applied"] == 1, response.text
+    [delivery] = await _deliveries(app_services)
+    assert delivery.status == "return_to_sender"  # not "out for delivery" to the recipient
+    assert delivery.failure_reason == "returning_to_sender"
+    arrived = easypost_event(
+        "delivered", "arrived_at_destination", "2026-11-28T15:00:00Z", "evt_r2", is_return=True
+    )
+    response = await _post_easypost(client, arrived)
+    assert response.status_code == 200 and response.json()["applied"] == 1, response.text
+    [delivery] = await _deliveries(app_services)
+    assert delivery.status == "returned" and delivery.delivered_at is None
+
+
 async def test_easypost_date_only_estimate_is_the_end_of_that_day_in_the_operators_zone(
     client, app_services
 ) -> None:

@@ -2,7 +2,8 @@
 
 The event id is EasyPost's Event id (evt_...), so its at-least-once retries are duplicates.
 The delivery is (carrier, tracking_code) with the carrier lower-cased ("USPS" -> "usps").
-The time is the newest tracking_details[].datetime, else the tracker's updated_at. A date-only
+The time is the newest tracking_details[].datetime, else the tracker's updated_at. A return
+tracker (is_return) is the parcel going back: delivered -> returned. A date-only
 est_delivery_date is the end of that day in the operator's time zone (OPERATOR_TIMEZONE): the
 tracker does not say where the parcel is delivered.
 """
@@ -46,6 +47,12 @@ STATUS_TYPES: dict[str, str | None] = {
     "unknown": None,
 }
 
+# A return tracker (is_return) follows the parcel back to the sender: 'delivered' is delivered
+# to the sender, i.e. returned; while it moves it is on its way back (return_to_sender), never
+# "out for delivery" or a failed attempt at the recipient's door; its estimate is the sender's.
+RETURN_TYPES = {"delivered": "returned", "cancelled": "cancelled"}
+RETURN_IGNORED = frozenset({"pre_transit", "error", "unknown"})  # a label, not yet moving
+
 
 def translate(payload: Any, *, settings: Settings | None = None) -> Translation:
     """One EasyPost Event body -> canonical events (or the reason it is ignored)."""
@@ -64,7 +71,11 @@ def translate(payload: Any, *, settings: Settings | None = None) -> Translation:
     detail = text(tracker, "status_detail", where="result")
     eta = _eta(tracker, operator_zone(settings))
     event_type = STATUS_TYPES[status]
-    if status == "in_transit":
+    if tracker.get("is_return") is True:
+        if status in RETURN_IGNORED:
+            return ignored(f"EasyPost return tracker {status!r} says nothing about the delivery")
+        event_type, eta = RETURN_TYPES.get(status, "return_to_sender"), None
+    elif status == "in_transit":
         if eta is None:
             return ignored("EasyPost in_transit without a new delivery estimate")
         event_type = "delayed" if detail in DELAY_DETAILS else "updated"
