@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions.lookup import contact_for
@@ -86,3 +87,28 @@ async def mirror_carrier_opt_out(session: AsyncSession, message: Message, *, now
             message_id=message.id,
             now=now,
         )
+
+
+async def mirror_dms_opt_out(
+    session: AsyncSession, phone: str, *, source: str, keyword: str | None, at: datetime
+) -> bool:
+    """A delivery system's SMS was told to stop by `phone` at `at`: record the opt-out once.
+
+    False when the contact is opted out already, or opted in again since `at` (a retried old
+    webhook must not undo a START sent to us later)."""
+    contact = await contact_for(session, phone)
+    if contact.opted_out:
+        return False
+    opted_in_since = await session.scalar(
+        select(ConsentEvent.id)
+        .where(
+            ConsentEvent.contact_id == contact.id,
+            ConsentEvent.action == "opt_in",
+            ConsentEvent.occurred_at >= at,
+        )
+        .limit(1)
+    )
+    if opted_in_since is not None:
+        return False
+    opt_out(session, contact, source=source, keyword=keyword, message_id=None, now=at)
+    return True

@@ -16,8 +16,10 @@ import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from actions.consent import mirror_dms_opt_out
 from bot.metrics import DELIVERY_EVENTS
 from bot.services import Services
+from data.db import transaction
 from data.ingest.adapters import aftership, easypost, onfleet
 from data.ingest.adapters.common import AdapterError, Translation
 from data.ingest.apply import IngestResult, UnknownCarrier, ingest_events
@@ -61,7 +63,26 @@ def _json(body: bytes) -> Any | JSONResponse:
         return _error(400, f"body is not JSON: {exc}")
 
 
+async def _record_opt_outs(request: Request, translation: Translation, *, source: str) -> Response:
+    """Opt-outs a delivery system reports go to the consent ledger (source '<system>_opt_out')."""
+    recorded = 0
+    async with transaction(services_of(request).sessions) as session:
+        for opt_out in translation.opt_outs:
+            recorded += await mirror_dms_opt_out(
+                session,
+                opt_out.phone,
+                source=f"{source}_opt_out",
+                keyword=opt_out.keyword,
+                at=opt_out.at,
+            )
+    DELIVERY_EVENTS.labels(source=source, result="opt_out").inc(len(translation.opt_outs))
+    log.info("dms opt-outs recorded", source=source, recorded=recorded)
+    return JSONResponse({"status": "ok", "opted_out": recorded}, status_code=200)
+
+
 async def _ingest(request: Request, translation: Translation, *, source: str) -> Response:
+    if translation.opt_outs:
+        return await _record_opt_outs(request, translation, source=source)
     if not translation.events:
         log.info("dms event ignored", source=source, reason=translation.ignored)
         DELIVERY_EVENTS.labels(source=source, result="ignored").inc()

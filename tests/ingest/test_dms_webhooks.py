@@ -17,7 +17,7 @@ from data.ingest.signatures import (
     sign_easypost,
     sign_onfleet,
 )
-from data.models import Delivery, DeliveryEvent
+from data.models import ConsentEvent, Contact, Delivery, DeliveryEvent
 
 ONFLEET_SECRET = "8c1f2b3a4d5e6f708192a3b4c5d6e7f8"  # Onfleet shows secrets as hex
 
@@ -307,6 +307,77 @@ async def test_onfleet_events_that_are_not_about_deliveries_are_ignored(client, 
     assert response.status_code == 202
     assert "workerDuty" in response.json()["reason"]
     assert await _event_count(app_services) == 0
+
+
+def onfleet_opt_out(phone: str, at_ms: int) -> dict:
+    return {
+        "recipient": {"id": "7LecFRKJw7ExfyhBsi9h0NXW", "name": "Dana Whitfield", "phone": phone},
+        "timestamp": at_ms,
+        "SMS": "STOP",
+        "triggerId": 17,
+        "triggerName": "SMSRecipientOptOut",
+        "taskId": None,
+        "workerId": None,
+        "adminId": None,
+        "data": {},
+        "actionContext": None,
+        "time": at_ms + 19,
+    }
+
+
+async def _consent(services: Services, phone: str) -> tuple[bool, list[tuple[str, str]]]:
+    async with services.sessions() as session:
+        contact = await session.scalar(sa.select(Contact).where(Contact.phone == phone))
+        if contact is None:
+            return False, []
+        ledger = await session.execute(
+            sa.select(ConsentEvent.action, ConsentEvent.source)
+            .where(ConsentEvent.contact_id == contact.id)
+            .order_by(ConsentEvent.id)
+        )
+        return contact.opted_out, [tuple(row) for row in ledger]
+
+
+async def test_an_onfleet_sms_opt_out_goes_to_the_consent_ledger_once(client, app_services):
+    payload = onfleet_opt_out("(201) 555-0123", 1795960800000)
+    response = await _post_onfleet(client, payload)
+    assert response.status_code == 200 and response.json()["opted_out"] == 1, response.text
+    assert await _consent(app_services, "+12015550123") == (
+        True,
+        [("opt_out", "onfleet_opt_out")],
+    )
+    retry = await _post_onfleet(client, payload)
+    assert retry.status_code == 200 and retry.json()["opted_out"] == 0
+    assert len((await _consent(app_services, "+12015550123"))[1]) == 1
+    assert await _event_count(app_services) == 0  # consent, not a delivery event
+
+
+async def test_a_retried_onfleet_opt_out_does_not_undo_a_later_start(client, app_services):
+    from datetime import UTC, datetime
+
+    from actions.consent import opt_in
+    from actions.lookup import contact_for
+
+    payload = onfleet_opt_out("+12015550123", 1795960800000)
+    assert (await _post_onfleet(client, payload)).json()["opted_out"] == 1
+    async with app_services.sessions() as session, session.begin():
+        contact = await contact_for(session, "+12015550123")
+        later = datetime.fromtimestamp(1795960800000 / 1000 + 3600, tz=UTC)
+        opt_in(session, contact, source="keyword", keyword="START", message_id=None, now=later)
+    assert (await _post_onfleet(client, payload)).json()["opted_out"] == 0  # Onfleet's retry
+    opted_out, ledger = await _consent(app_services, "+12015550123")
+    assert not opted_out and [a for a, _ in ledger] == ["opt_out", "opt_in"]
+
+
+async def test_onfleet_task_unassigned_says_why_it_is_not_recorded(client, app_services):
+    t0 = 1795960800000
+    assigned = onfleet_webhook(9, "taskAssigned", t0, onfleet_task(state=1), workerId="wrk-7")
+    assert (await _post_onfleet(client, assigned)).status_code == 200
+    unassigned = onfleet_webhook(10, "taskUnassigned", t0 + 60_000, onfleet_task(state=0))
+    response = await _post_onfleet(client, unassigned)
+    assert response.status_code == 202
+    assert "off its route" in response.json()["reason"]
+    assert await _event_count(app_services) == 1
 
 
 async def test_onfleet_signature_uses_the_hex_decoded_secret(client, app_services) -> None:

@@ -17,12 +17,23 @@ if TYPE_CHECKING:
 DEFAULT_ZONE = "America/New_York"  # Settings.operator_timezone's default
 
 
+@dataclass(frozen=True, slots=True)
+class OptOut:
+    """A recipient who told a delivery system's SMS to stop (for the consent ledger)."""
+
+    phone: str  # E.164
+    at: datetime
+    keyword: str | None = None
+
+
 @dataclass(slots=True)
 class Translation:
-    """Canonical events from one webhook, or why there are none (ignored -> 202)."""
+    """Canonical events from one webhook, or why there are none (ignored -> 202); a webhook
+    about consent carries opt-outs instead."""
 
     events: list[CanonicalEvent] = field(default_factory=list)
     ignored: str | None = None
+    opt_outs: list[OptOut] = field(default_factory=list)
 
 
 class AdapterError(ValueError):

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.settings import Settings
 from data.ingest.adapters.common import (
     AdapterError,
+    OptOut,
     Translation,
     build_event,
     from_epoch_ms,
@@ -25,13 +26,14 @@ from data.ingest.adapters.common import (
     require,
     text,
 )
+from data.ingest.events import optional_e164
 from data.reason_codes import to_canonical
 
 TRACKING_METADATA = ("tracking_number", "trackingNumber", "tracking", "Tracking Number")
 
 TASK_STARTED, TASK_ETA, TASK_ARRIVAL, TASK_COMPLETED, TASK_FAILED = 0, 1, 2, 3, 4
 TASK_CREATED, TASK_UPDATED, TASK_DELETED, TASK_ASSIGNED = 6, 7, 8, 9
-TASK_DELAYED, PREDICTED_TASK_DELAY = 12, 30
+TASK_UNASSIGNED, TASK_DELAYED, SMS_RECIPIENT_OPT_OUT, PREDICTED_TASK_DELAY = 10, 12, 17, 30
 
 TRIGGER_NAMES = {
     0: "taskStarted",
@@ -74,6 +76,16 @@ def translate(payload: Any, *, settings: Settings | None = None) -> Translation:
     if not isinstance(trigger, int):
         raise AdapterError("triggerId is missing or not a number")
     name = payload.get("triggerName") or TRIGGER_NAMES.get(trigger, f"trigger {trigger}")
+    if trigger == SMS_RECIPIENT_OPT_OUT:
+        return Translation(opt_outs=[_opt_out(payload)])
+    if trigger == TASK_UNASSIGNED:
+        # The task is back in the unassigned pool. No canonical event says "off its route"
+        # without claiming more: `rescheduled` is a rebook (status scheduled, a customer
+        # message), `updated` cannot clear the route. Dispatch's next taskAssigned moves it.
+        return ignored(
+            f"Onfleet {name}: no canonical event takes a stop off its route without "
+            "rescheduling it; the delivery keeps its route until the next taskAssigned"
+        )
     if trigger not in (
         TASK_STARTED,
         TASK_ETA,
@@ -173,6 +185,21 @@ def translate(payload: Any, *, settings: Settings | None = None) -> Translation:
         event["type"] = "delayed"
         event["eta"] = eta
     return Translation([build_event(_drop_none(event), source="onfleet")])
+
+
+def _opt_out(payload: dict[str, Any]) -> OptOut:
+    """SMSRecipientOptOut: {recipient: {id, name, phone}, timestamp, SMS: "STOP", ...}."""
+    recipient = object_at(payload, "recipient", where="body")
+    phone = text(recipient, "phone", where="recipient")
+    try:
+        e164 = optional_e164(phone)
+    except ValueError as exc:
+        raise AdapterError(f"recipient.phone: {exc}") from None
+    if e164 is None:
+        raise AdapterError("recipient.phone is missing from the SMSRecipientOptOut webhook")
+    at = payload.get("timestamp") or require(payload, "time", where="body")
+    keyword = text(payload, "SMS", where="body")
+    return OptOut(e164, from_epoch_ms(at, where="timestamp"), (keyword or "").strip()[:32] or None)
 
 
 def _tracking_number(task: dict[str, Any]) -> str:
