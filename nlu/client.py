@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
+from bot.metrics import NLU_PARSE_SECONDS
 from bot.settings import Settings
 from nlu.entities import resolve_entities
 from nlu.language import detect_language, known_word_share
@@ -169,7 +170,8 @@ class NluClient:
             return Understanding(cleaned, reaction, 0.9, language, Entities(), ((reaction, 0.9),))
         if is_gibberish(cleaned) or is_binary(text):
             return Understanding(cleaned, OUT_OF_SCOPE, 0.0, language, Entities(), ())
-        payload = await self._post_parse(cleaned[:MAX_PARSE_CHARS])
+        with NLU_PARSE_SECONDS.time():  # failures too: a slow or down Rasa shows here
+            payload = await self._post_parse(cleaned[:MAX_PARSE_CHARS])
         entities = resolve_entities(
             cleaned,
             rasa_entities=_entities_in_range(payload, MAX_PARSE_CHARS),

@@ -16,6 +16,7 @@ from typing import Protocol
 from sqlalchemy import select
 
 from actions.consent import TWILIO_UNSUBSCRIBED, mirror_carrier_opt_out
+from bot.metrics import OUTBOUND_MESSAGES
 from bot.services import Services
 from bot.settings import Settings
 from data.db import transaction
@@ -123,6 +124,7 @@ async def _send_one(services: Services, sender: Sender, message_id: int, *, now:
         )
         if opted_out:
             message.status = MessageStatus.SUPPRESSED
+            OUTBOUND_MESSAGES.labels(status=MessageStatus.SUPPRESSED).inc()
             return 0
         message.attempts += 1
         try:
@@ -134,10 +136,13 @@ async def _send_one(services: Services, sender: Sender, message_id: int, *, now:
             if failed.code == TWILIO_UNSUBSCRIBED:
                 message.status = MessageStatus.SUPPRESSED
                 await mirror_carrier_opt_out(session, message, now=now)
+                OUTBOUND_MESSAGES.labels(status=MessageStatus.SUPPRESSED).inc()
             elif message.attempts >= MAX_ATTEMPTS:
                 message.status = MessageStatus.FAILED
+                OUTBOUND_MESSAGES.labels(status=MessageStatus.FAILED).inc()
             else:
                 message.next_attempt_at = now + timedelta(seconds=30 * 2**message.attempts)
             return 0
         message.status = MessageStatus.QUEUED
+        OUTBOUND_MESSAGES.labels(status=MessageStatus.QUEUED).inc()  # handed to the provider
         return 1

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from starlette.datastructures import FormData
 
 from actions.consent import TWILIO_UNSUBSCRIBED, mirror_carrier_opt_out
+from bot.metrics import OUTBOUND_MESSAGES
 from bot.services import Services
 from data.db import transaction
 from data.models import Message
@@ -38,6 +39,8 @@ TWILIO_TO_OURS = {
     "failed": MessageStatus.FAILED,
     "canceled": MessageStatus.FAILED,
 }
+# Where a message ends: counted in doorstep_outbound_messages_total when first reached.
+FINAL = frozenset({MessageStatus.DELIVERED, MessageStatus.UNDELIVERED, MessageStatus.FAILED})
 
 
 async def record_status(services: Services, form: FormData, *, now: datetime) -> None:
@@ -58,6 +61,8 @@ async def record_status(services: Services, form: FormData, *, now: datetime) ->
         if RANK.get(status, 0) > RANK.get(message.status, 0):
             message.status = status
             message.error_code = error or message.error_code
+            if status in FINAL:
+                OUTBOUND_MESSAGES.labels(status=status).inc()
             if status in (MessageStatus.FAILED, MessageStatus.UNDELIVERED):
                 add_event(
                     session,

@@ -230,3 +230,18 @@ async def test_ready_is_true_only_with_a_model_loaded(fake_rasa: FakeRasa) -> No
     fake_rasa.status, fake_rasa.body = 409, b'{"message": "No agent loaded"}'
     assert await client.ready() is False
     await client.aclose()
+
+
+async def test_each_parse_by_rasa_is_timed_for_prometheus(fake_rasa: FakeRasa) -> None:
+    from bot.metrics import REGISTRY
+
+    def parses() -> float:
+        return REGISTRY.get_sample_value("doorstep_nlu_parse_seconds_count") or 0.0
+
+    before = parses()
+    fake_rasa.body = json.dumps(rasa_answer("hi", _ranking(("greet", 0.99)))).encode()
+    client = client_for(fake_rasa.url)
+    await client.parse("where is my package", now=NOW, tz=TZ)
+    await client.parse("👍", now=NOW, tz=TZ)  # a reaction is read without asking Rasa
+    assert parses() - before == 1
+    await client.aclose()

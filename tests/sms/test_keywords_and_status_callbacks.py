@@ -105,6 +105,22 @@ async def test_status_only_moves_forward(client, sms_services):
     assert status == MessageStatus.DELIVERED
 
 
+async def test_a_final_status_is_counted_once_for_prometheus(client, sms_services):
+    from bot.metrics import REGISTRY
+
+    def delivered() -> float:
+        labels = {"status": "delivered"}
+        return REGISTRY.get_sample_value("doorstep_outbound_messages_total", labels) or 0.0
+
+    before = delivered()
+    await _outbound(sms_services, "+12015550123")
+    await _status(client, sms_services, "SMout1", "delivered")
+    await _status(client, sms_services, "SMout1", "delivered")  # Twilio retries a callback
+    response = await client.get("/metrics")
+    assert 'doorstep_outbound_messages_total{status="delivered"}' in response.text
+    assert delivered() - before == 1
+
+
 async def test_error_21610_marks_the_contact_opted_out(client, sms_services):
     await _outbound(sms_services, "+12015550123")
     await _status(client, sms_services, "SMout1", "failed", error="21610")

@@ -71,3 +71,21 @@ async def test_the_worker_hands_queued_replies_to_the_sender(sms_services):
         await worker.stop()
     assert message.status == MessageStatus.QUEUED
     assert message.attempts == 1
+
+
+def _outbound_count(status: str) -> float:
+    from bot.metrics import REGISTRY
+
+    value = REGISTRY.get_sample_value("doorstep_outbound_messages_total", {"status": status})
+    return value or 0.0
+
+
+async def test_a_message_handed_to_the_provider_is_counted_for_prometheus(sms_services, maria):
+    before = {s: _outbound_count(s) for s in ("queued", "suppressed")}
+    await _queue(sms_services, "+12015550123")
+    assert await send_pending(sms_services, ConsoleSender(), now=NOW) == 1
+    await maria.says("STOP")
+    await _queue(sms_services, maria.number)
+    await send_pending(sms_services, ConsoleSender(), now=NOW)
+    assert _outbound_count("queued") - before["queued"] == 1
+    assert _outbound_count("suppressed") - before["suppressed"] == 1
