@@ -80,8 +80,8 @@ def translate(payload: Any, *, settings: Settings | None = None) -> Translation:
         return Translation(opt_outs=[_opt_out(payload)])
     if trigger == TASK_UNASSIGNED:
         # The task is back in the unassigned pool. No canonical event says "off its route"
-        # without claiming more: `rescheduled` is a rebook (it sets the status to
-        # scheduled, even on the truck), `updated` cannot clear the route. Dispatch's next taskAssigned moves it.
+        # without claiming more: `rescheduled` is a rebook (it sets the status to scheduled,
+        # even on the truck), `updated` cannot clear the route. The next taskAssigned moves it.
         return ignored(
             f"Onfleet {name}: no canonical event takes a stop off its route without "
             "rescheduling it; the delivery keeps its route until the next taskAssigned"
