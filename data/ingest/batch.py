@@ -38,7 +38,7 @@ from data.ingest.fold import (
 from data.ingest.outbox_payloads import insert_outbox, outbox_payloads
 from data.ingest.results import IngestResult, Rejection, UnknownCarrier
 from data.ingest.routes import delete_stops, insert_stops, resolve_routes, stop_sequence
-from data.ingest.sql import PLAN_BY_KEY, PLAN_DEFAULT
+from data.ingest.sql import PLAN_BY_KEY, PLAN_DEFAULT, driver_connection
 from data.state_machine import DEFAULT_MAX_CUSTOMER_REBOOKS
 from data.types import utcnow
 
@@ -188,7 +188,16 @@ async def _apply_batch(
     fields = {*FOLDED, "route_id", "service_date", "timezone"}
     for event_changes in changes.values():
         fields.update(name for name in event_changes if name in CHANGEABLE)
-    stored = await lock_deliveries(session, keys, fields)
+    # The stored payloads of the events without a route (their changes are final) are
+    # serialized while the server runs the locking SELECT.
+    stored, payloads = await _while(
+        lock_deliveries(session, keys, fields),
+        lambda: {
+            event_id: stored_payload_json(event, changes[event_id])
+            for event_id, event in unique.items()
+            if event.route is None
+        },
+    )
     deliveries = {key: _Delivery(key, stored.get(key) or new_state(key)) for key in keys}
 
     # 3. Drop the events already logged (replays of a webhook, a re-import). Without check_all,
@@ -219,12 +228,11 @@ async def _apply_batch(
     # 5. The new deliveries, inserted as folded. One created a moment ago by a concurrent
     # batch is locked now (its transaction has ended) and folded again on its stored state.
     new = [d for d in active if d.state["id"] is None]
-    payloads: dict[str, str] = {}
     if new:
-        # The event rows' stored payloads are serialized while the insert runs on the server.
-        ids, payloads = await _while(
+        # The other stored payloads are serialized while the insert runs on the server.
+        ids, _ = await _while(
             insert_deliveries(session, [_insert_values(d) for d in new]),
-            lambda: _stored_payloads(active),
+            lambda: _stored_payloads(active, payloads),
         )
         raced = [d for d in new if d.key not in ids]
         for delivery in new:
@@ -363,7 +371,7 @@ async def _write(
     delivery_updates, changed_columns, stops = _delivery_changes(deliveries)
 
     def event_rows() -> list[dict[str, Any]]:
-        texts = payloads or _stored_payloads(deliveries)
+        texts = _stored_payloads(deliveries, payloads)
         rows = []
         for delivery in deliveries:
             delivery_id = delivery.state["id"]
@@ -410,7 +418,7 @@ async def _write(
     if stops:
         await delete_stops(session, list(stops))
     if postgres:
-        await session.execute(PLAN_DEFAULT)
+        await (await driver_connection(session)).execute(PLAN_DEFAULT)
     inserted, outbox_rows = await _while(
         insert_events(session, rows), lambda: _outbox_rows(deliveries)
     )
@@ -436,13 +444,13 @@ async def _while(statement: Awaitable[T], work: Callable[[], U]) -> tuple[T, U]:
     return await task, done
 
 
-def _stored_payloads(deliveries: list[_Delivery]) -> dict[str, str]:
-    """Each new event's stored payload as JSON text, by event id."""
-    return {
-        entry.source_event_id: stored_payload_json(event, entry.changes)
-        for delivery in deliveries
-        for entry, event in delivery.pairs
-    }
+def _stored_payloads(deliveries: list[_Delivery], payloads: dict[str, str]) -> dict[str, str]:
+    """`payloads` (event id -> stored payload as JSON text) with those missing added."""
+    for delivery in deliveries:
+        for entry, event in delivery.pairs:
+            if entry.source_event_id not in payloads:
+                payloads[entry.source_event_id] = stored_payload_json(event, entry.changes)
+    return payloads
 
 
 def _delivery_changes(

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from data.ingest.events import CanonicalEvent
-from data.ingest.sql import dialect_insert
+from data.ingest.sql import dialect_insert, driver_connection
 from data.models import Carrier
 from data.tracking import carrier_formats, normalize_tracking_number
 from data.types import utcnow
@@ -41,8 +41,13 @@ def carrier_finder(operator_pattern: str) -> Any:
 
 
 async def get_or_create_carriers(session: AsyncSession, codes: set[str]) -> dict[str, int]:
-    query = sa.select(Carrier.code, Carrier.id).where(Carrier.code.in_(codes))
-    known = dict((await session.execute(query)).all())
+    if session.bind.dialect.name == "postgresql":
+        driver = await driver_connection(session)
+        sql = "SELECT code, id FROM carriers WHERE code = ANY($1::VARCHAR[])"
+        known = {code: id_ for code, id_ in await driver.fetch(sql, list(codes))}
+    else:
+        query = sa.select(Carrier.code, Carrier.id).where(Carrier.code.in_(codes))
+        known = dict((await session.execute(query)).all())
     if len(known) == len(codes):
         return known
     now = utcnow()

@@ -68,6 +68,15 @@ def event_columns(entry: LogEntry) -> dict[str, Any]:
 
 async def already_logged(session: AsyncSession, source: str, event_ids: list[str]) -> set[str]:
     seen: set[str] = set()
+    if session.bind.dialect.name == "postgresql":
+        driver = await driver_connection(session)
+        sql = (
+            "SELECT source_event_id FROM delivery_events WHERE source = $1 "
+            "AND source_event_id = ANY($2::VARCHAR[])"
+        )
+        for chunk in chunked(event_ids, ROWS_PER_STATEMENT_PG):
+            seen.update(row[0] for row in await driver.fetch(sql, source, chunk))
+        return seen
     for chunk in chunked(event_ids, page_size(session)):
         rows = await session.scalars(
             sa.select(DeliveryEvent.source_event_id).where(

@@ -63,15 +63,7 @@ async def resolve_routes(
     now = utcnow()
     driver_ids: dict[str, int] = {}
     if drivers:
-        driver_ids = dict(
-            (
-                await session.execute(
-                    sa.select(Driver.external_id, Driver.id).where(
-                        Driver.external_id.in_(list(drivers))
-                    )
-                )
-            ).all()
-        )
+        driver_ids = await _by_external_id(session, Driver, list(drivers))
         drivers = {k: v for k, v in drivers.items() if k not in driver_ids}
     if drivers:
         await session.execute(
@@ -99,11 +91,22 @@ async def resolve_routes(
             ).all()
         )
     columns = (Route.external_id, Route.id, Route.service_date, Route.driver_id)
-    rows = (
-        await session.execute(
-            sa.select(*columns).where(one_of(session, Route.external_id, list(routes)))
-        )
-    ).all()
+    if session.bind.dialect.name == "postgresql":
+        driver = await driver_connection(session)
+        rows = [
+            tuple(row)
+            for row in await driver.fetch(
+                "SELECT external_id, id, service_date, driver_id FROM routes "
+                "WHERE external_id = ANY($1::VARCHAR[])",
+                list(routes),
+            )
+        ]
+    else:
+        rows = (
+            await session.execute(
+                sa.select(*columns).where(one_of(session, Route.external_id, list(routes)))
+            )
+        ).all()
     known_routes = {row[0] for row in rows}
     missing_routes = {k: v for k, v in routes.items() if k not in known_routes}
     if missing_routes:
@@ -163,7 +166,23 @@ async def sync_stops(
     await insert_stops(session, stops)
 
 
+async def _by_external_id(session: AsyncSession, model: Any, external_ids: list[str]) -> dict:
+    """external id -> id of the rows of `model` (drivers) with those external ids."""
+    if session.bind.dialect.name == "postgresql":
+        driver = await driver_connection(session)
+        sql = f"SELECT external_id, id FROM {model.__tablename__} WHERE external_id = ANY($1)"
+        return {external_id: id_ for external_id, id_ in await driver.fetch(sql, external_ids)}
+    query = sa.select(model.external_id, model.id).where(model.external_id.in_(external_ids))
+    return dict((await session.execute(query)).all())
+
+
 async def delete_stops(session: AsyncSession, delivery_ids: list[int]) -> None:
+    if session.bind.dialect.name == "postgresql":
+        driver = await driver_connection(session)
+        await driver.execute(
+            "DELETE FROM route_stops WHERE delivery_id = ANY($1::INTEGER[])", delivery_ids
+        )
+        return
     table = RouteStop.__table__
     for chunk in chunked(delivery_ids, page_size(session)):
         await session.execute(table.delete().where(one_of(session, table.c.delivery_id, chunk)))

@@ -83,7 +83,7 @@ PLAN_BY_KEY = sa.text(
     "set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true), "
     "set_config('enable_mergejoin', 'off', true)"
 )
-PLAN_DEFAULT = sa.text(
+PLAN_DEFAULT = (  # sent to asyncpg directly: plain SQL text
     "SELECT set_config('plan_cache_mode', 'auto', true), set_config('enable_seqscan', 'on', true), "
     "set_config('enable_hashjoin', 'on', true), set_config('enable_mergejoin', 'on', true)"
 )
