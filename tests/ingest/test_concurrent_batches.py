@@ -28,6 +28,10 @@ async def pg_sessions(postgres_settings):  # noqa: ANN001, ANN201
 async def _held_open_then(sessions, first, second):  # noqa: ANN001, ANN202
     """Apply `first` in a transaction left open, start ingesting `second` (it blocks on the
     new delivery's key), then commit the first: the second's result."""
+    # The carrier exists already, so the only row the two batches contend for is the delivery.
+    await ingest_events(
+        sessions, [event("other", "created", 0, tracking_number="DS20461188")], source="dms"
+    )
     async with sessions() as session, session.begin():
         await apply_events(session, first, source="dms")
         racing = asyncio.create_task(ingest_events(sessions, second, source="dms"))
@@ -61,12 +65,16 @@ async def test_a_late_created_event_racing_the_first_batch_is_folded_on_the_stor
 
     assert (result.applied, result.duplicates, result.deliveries_created) == (2, 0, 0)
     async with pg_sessions() as session:
-        [delivery] = (await session.scalars(sa.select(Delivery))).all()
+        [delivery] = (
+            await session.scalars(
+                sa.select(Delivery).where(Delivery.tracking_number == "DS20461187")
+            )
+        ).all()
         assert delivery.status is DeliveryStatus.OUT_FOR_DELIVERY
         assert delivery.recipient_name == "Dana Whitfield"  # from the first batch
         assert delivery.route_id is not None  # from the second
         logged = (await session.scalars(sa.select(DeliveryEvent.source_event_id))).all()
-        assert sorted(logged) == ["c1", "o1", "r1"]
+        assert sorted(logged) == ["c1", "o1", "other", "r1"]
         topics = (await session.scalars(sa.select(OutboxEvent.topic))).all()
         assert topics.count("delivery.status_changed") == 2  # scheduled, out for delivery
 
@@ -79,6 +87,8 @@ async def test_the_same_webhook_in_both_racing_batches_is_applied_once(pg_sessio
     assert (result.applied, result.duplicates) == (1, 1)
     assert result.duplicate_ids == ["c1"]
     async with pg_sessions() as session:
-        assert await session.scalar(sa.select(sa.func.count(DeliveryEvent.id))) == 2
-        delivery = await session.scalar(sa.select(Delivery))
+        assert await session.scalar(sa.select(sa.func.count(DeliveryEvent.id))) == 3
+        delivery = await session.scalar(
+            sa.select(Delivery).where(Delivery.tracking_number == "DS20461187")
+        )
         assert delivery.status is DeliveryStatus.OUT_FOR_DELIVERY
