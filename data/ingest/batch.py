@@ -243,8 +243,8 @@ async def _apply_batch(
             stored = await lock_deliveries(session, [d.key for d in raced])
             for delivery in raced:
                 delivery.state = stored[delivery.key]
-            by_id = {entry.source_event_id: entry for d in raced for entry in d.entries}
-            logged = await already_logged(session, source, list(by_id))
+            ids_of_raced = [entry.source_event_id for d in raced for entry in d.entries]
+            logged = await already_logged(session, source, ids_of_raced)
             for delivery in raced:
                 delivery.pairs = [p for p in delivery.pairs if p[0].source_event_id not in logged]
                 delivery.folded = None

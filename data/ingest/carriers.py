@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from data.ingest.events import CanonicalEvent
-from data.ingest.sql import dialect_insert, driver_connection
+from data.ingest.sql import dialect_insert, select_in
 from data.models import Carrier
 from data.tracking import carrier_formats, normalize_tracking_number
 from data.types import utcnow
@@ -41,13 +40,8 @@ def carrier_finder(operator_pattern: str) -> Any:
 
 
 async def get_or_create_carriers(session: AsyncSession, codes: set[str]) -> dict[str, int]:
-    if session.bind.dialect.name == "postgresql":
-        driver = await driver_connection(session)
-        sql = "SELECT code, id FROM carriers WHERE code = ANY($1::VARCHAR[])"
-        known = {code: id_ for code, id_ in await driver.fetch(sql, list(codes))}
-    else:
-        query = sa.select(Carrier.code, Carrier.id).where(Carrier.code.in_(codes))
-        known = dict((await session.execute(query)).all())
+    columns = [Carrier.code, Carrier.id]
+    known = dict(await select_in(session, columns, Carrier.code, sorted(codes)))
     if len(known) == len(codes):
         return known
     now = utcnow()
@@ -63,5 +57,4 @@ async def get_or_create_carriers(session: AsyncSession, codes: set[str]) -> dict
             for code in sorted(codes)
         ],
     )
-    rows = await session.execute(sa.select(Carrier.code, Carrier.id).where(Carrier.code.in_(codes)))
-    return dict(rows.all())
+    return dict(await select_in(session, columns, Carrier.code, sorted(codes)))

@@ -31,8 +31,9 @@ async def update_deliveries(
 ) -> None:
     """Write the folded deliveries: only the columns some delivery of the batch changed.
 
-    PostgreSQL: one UPDATE ... FROM unnest(arrays) for the whole batch (one parameter per
-    column, one statement text per column set, so one prepared statement). SQLite: executemany."""
+    PostgreSQL: one UPDATE ... FROM json_to_recordset for the whole batch (the rows as one JSON
+    parameter, one statement text per column set, so one prepared statement). SQLite:
+    executemany."""
     if session.bind.dialect.name == "postgresql":
         names = ["id", *columns]
         rows = [{name: row[name] for name in names} for row in updates]
@@ -87,8 +88,7 @@ def new_state(key: tuple[int, str]) -> dict[str, Any]:
     carrier_id, number = key
     state: dict[str, Any] = {"id": None, "carrier_id": carrier_id, "tracking_number": number}
     for name in STATE_FIELDS:
-        state[name] = _NEW_DEFAULTS.get(name)
-    state.update(status=DeliveryStatus.CREATED, attempt_count=0)
+        state[name] = _NEW_DEFAULTS.get(name)  # status 'created', no attempts, ...
     return _state_of(state)
 
 

@@ -21,6 +21,7 @@ from data.ingest.sql import (
     driver_connection,
     one_of,
     page_size,
+    select_in,
 )
 from data.models import Driver, Route, RouteStop
 from data.types import utcnow
@@ -62,8 +63,10 @@ async def resolve_routes(
         return {}
     now = utcnow()
     driver_ids: dict[str, int] = {}
+    driver_columns = [Driver.external_id, Driver.id]
     if drivers:
-        driver_ids = await _by_external_id(session, Driver, list(drivers))
+        wanted = list(drivers)
+        driver_ids = dict(await select_in(session, driver_columns, Driver.external_id, wanted))
         drivers = {k: v for k, v in drivers.items() if k not in driver_ids}
     if drivers:
         await session.execute(
@@ -82,31 +85,10 @@ async def resolve_routes(
             ],
         )
         driver_ids.update(
-            (
-                await session.execute(
-                    sa.select(Driver.external_id, Driver.id).where(
-                        Driver.external_id.in_(list(drivers))
-                    )
-                )
-            ).all()
+            await select_in(session, driver_columns, Driver.external_id, list(drivers))
         )
-    columns = (Route.external_id, Route.id, Route.service_date, Route.driver_id)
-    if session.bind.dialect.name == "postgresql":
-        driver = await driver_connection(session)
-        rows = [
-            tuple(row)
-            for row in await driver.fetch(
-                "SELECT external_id, id, service_date, driver_id FROM routes "
-                "WHERE external_id = ANY($1::VARCHAR[])",
-                list(routes),
-            )
-        ]
-    else:
-        rows = (
-            await session.execute(
-                sa.select(*columns).where(one_of(session, Route.external_id, list(routes)))
-            )
-        ).all()
+    columns = [Route.external_id, Route.id, Route.service_date, Route.driver_id]
+    rows = await select_in(session, columns, Route.external_id, list(routes))
     known_routes = {row[0] for row in rows}
     missing_routes = {k: v for k, v in routes.items() if k not in known_routes}
     if missing_routes:
@@ -125,11 +107,7 @@ async def resolve_routes(
                 for external_id, facts in sorted(missing_routes.items())
             ],
         )
-        rows += (
-            await session.execute(
-                sa.select(*columns).where(one_of(session, Route.external_id, list(missing_routes)))
-            )
-        ).all()
+        rows += await select_in(session, columns, Route.external_id, list(missing_routes))
     reassigned = [
         {"route_id": route_id, "new_driver_id": driver_ids[routes[external_id]["driver"]]}
         for external_id, route_id, _, driver_id in rows
@@ -164,16 +142,6 @@ async def sync_stops(
     """Keep route_stops in step with each delivery's route: one stop, on its current route."""
     await delete_stops(session, list(stops))
     await insert_stops(session, stops)
-
-
-async def _by_external_id(session: AsyncSession, model: Any, external_ids: list[str]) -> dict:
-    """external id -> id of the rows of `model` (drivers) with those external ids."""
-    if session.bind.dialect.name == "postgresql":
-        driver = await driver_connection(session)
-        sql = f"SELECT external_id, id FROM {model.__tablename__} WHERE external_id = ANY($1)"
-        return {external_id: id_ for external_id, id_ in await driver.fetch(sql, external_ids)}
-    query = sa.select(model.external_id, model.id).where(model.external_id.in_(external_ids))
-    return dict((await session.execute(query)).all())
 
 
 async def delete_stops(session: AsyncSession, delivery_ids: list[int]) -> None:

@@ -123,6 +123,35 @@ def page_size(session: AsyncSession) -> int:
     )
 
 
+async def select_in(
+    session: AsyncSession, columns: list[Any], key: Any, values: list[Any], **equal: Any
+) -> list[tuple[Any, ...]]:
+    """The rows (`columns`, a tuple each) of key's table whose `key` is one of `values` and
+    whose columns named in `equal` hold those values. PostgreSQL: straight to asyncpg, one
+    array parameter per page; SQLite: Core statements with an IN list per page."""
+    rows: list[tuple[Any, ...]] = []
+    if session.bind.dialect.name == "postgresql":
+        table = key.table
+        conditions = [f"{name} = ${i + 1}" for i, name in enumerate(equal)]
+        array_type = table.c[key.name].type.compile(dialect=PG)
+        conditions.append(f"{key.name} = ANY(${len(equal) + 1}::{array_type}[])")
+        sql = (
+            f"SELECT {', '.join(c.name for c in columns)} FROM {table.name} "
+            f"WHERE {' AND '.join(conditions)}"
+        )
+        driver = await driver_connection(session)
+        for chunk in chunked(values, ROWS_PER_STATEMENT_PG):
+            rows.extend(tuple(row) for row in await driver.fetch(sql, *equal.values(), chunk))
+        return rows
+    table = key.table
+    for chunk in chunked(values, PARAMS_PER_STATEMENT):
+        query = sa.select(*columns).where(
+            key.in_(chunk), *(table.c[name] == value for name, value in equal.items())
+        )
+        rows.extend(tuple(row) for row in (await session.execute(query)).all())
+    return rows
+
+
 def one_of(session: AsyncSession, column: Any, values: list[Any]) -> Any:
     """column IN values; on PostgreSQL one array parameter (= ANY), one plan for any length."""
     if session.bind.dialect.name == "postgresql":
