@@ -3,12 +3,8 @@ whatever its size, in one transaction retried on a race."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from asyncpg.exceptions import DeadlockDetectedError
 from sqlalchemy.exc import DBAPIError
@@ -17,33 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from data.db import transaction
 from data.ingest.carriers import carrier_finder, get_or_create_carriers
 from data.ingest.changes import changes_of, stored_payload_json
-from data.ingest.deliveries import (
-    insert_deliveries,
-    lock_deliveries,
-    new_state,
-    update_deliveries,
-)
-from data.ingest.event_log import already_logged, delivery_log, insert_events, update_old_events
+from data.ingest.deliveries import insert_deliveries, lock_deliveries, new_state
+from data.ingest.event_log import already_logged, delivery_log
 from data.ingest.events import CanonicalEvent
-from data.ingest.fold import (
-    CHANGEABLE,
-    FOLDED,
-    STATE_FIELDS,
-    STOP_SEQUENCE,
-    FoldResult,
-    LogEntry,
-    fold,
-    needs_replay,
-)
-from data.ingest.outbox_payloads import insert_outbox, outbox_payloads
-from data.ingest.results import IngestResult, Rejection, UnknownCarrier
-from data.ingest.routes import delete_stops, insert_stops, resolve_routes, stop_sequence
-from data.ingest.sql import PLAN_BY_KEY, PLAN_DEFAULT, driver_connection
+from data.ingest.fold import CHANGEABLE, FOLDED, STATE_FIELDS, LogEntry, fold, needs_replay
+from data.ingest.results import IngestResult, UnknownCarrier
+from data.ingest.routes import resolve_routes
+from data.ingest.sql import PLAN_BY_KEY, while_executing
+from data.ingest.write import BatchDelivery, LoggedElsewhere, stored_payloads, write_batch
 from data.state_machine import DEFAULT_MAX_CUSTOMER_REBOOKS
-from data.types import utcnow
-
-T = TypeVar("T")
-U = TypeVar("U")
 
 # The façade's name, which the JSON log lines have always carried.
 log = logging.getLogger("data.ingest.apply")
@@ -121,22 +99,6 @@ async def apply_events(
     return await _apply_batch(session, events, check_all=True, **kwargs)
 
 
-@dataclass(slots=True)
-class _Delivery:
-    """One delivery of the batch: its state before, its new events, and their fold."""
-
-    key: tuple[int, str]  # (carrier id, tracking number)
-    state: dict[str, Any]  # as stored (id None: the batch creates it)
-    pairs: list[tuple[LogEntry, CanonicalEvent]] = field(default_factory=list)
-    folded: FoldResult | None = None
-    replay: bool = False
-    new: bool = False  # inserted by this batch
-
-    @property
-    def entries(self) -> list[LogEntry]:
-        return [entry for entry, _ in self.pairs]
-
-
 async def _apply_batch(
     session: AsyncSession,
     events: list[CanonicalEvent],
@@ -190,7 +152,7 @@ async def _apply_batch(
         fields.update(name for name in event_changes if name in CHANGEABLE)
     # The stored payloads of the events without a route (their changes are final) are
     # serialized while the server runs the locking SELECT.
-    stored, payloads = await _while(
+    stored, payloads = await while_executing(
         lock_deliveries(session, keys, fields),
         lambda: {
             event_id: stored_payload_json(event, changes[event_id])
@@ -198,7 +160,7 @@ async def _apply_batch(
             if event.route is None
         },
     )
-    deliveries = {key: _Delivery(key, stored.get(key) or new_state(key)) for key in keys}
+    deliveries = {key: BatchDelivery(key, stored.get(key) or new_state(key)) for key in keys}
 
     # 3. Drop the events already logged (replays of a webhook, a re-import). Without check_all,
     # only those not newer than their delivery's watermark are looked up (see apply_events).
@@ -230,9 +192,9 @@ async def _apply_batch(
     new = [d for d in active if d.state["id"] is None]
     if new:
         # The other stored payloads are serialized while the insert runs on the server.
-        ids, _ = await _while(
+        ids, _ = await while_executing(
             insert_deliveries(session, [_insert_values(d) for d in new]),
-            lambda: _stored_payloads(active, payloads),
+            lambda: stored_payloads(active, payloads),
         )
         raced = [d for d in new if d.key not in ids]
         for delivery in new:
@@ -254,7 +216,10 @@ async def _apply_batch(
             await _fold(session, [d for d in raced if d.pairs], max_customer_rebooks, result)
 
     # 6. Write: deliveries, the log (the guard against a concurrent copy), outbox, stops.
-    await _write(session, [d for d in active if d.pairs], result, payloads, check_all=check_all)
+    try:
+        await write_batch(session, [d for d in active if d.pairs], result, payloads)
+    except LoggedElsewhere:  # the transaction (or savepoint) rolls back, all of it
+        raise _ConcurrentDuplicate() if check_all else _UnexpectedDuplicate() from None
     for rejection in result.rejected:
         log.info(
             "delivery event rejected",
@@ -289,7 +254,7 @@ async def _drop_logged(
     session: AsyncSession,
     unique: dict[str, CanonicalEvent],
     key_of: dict[str, tuple[int, str]],
-    deliveries: dict[tuple[int, str], _Delivery],
+    deliveries: dict[tuple[int, str], BatchDelivery],
     source: str,
     check_all: bool,
     result: IngestResult,
@@ -314,7 +279,7 @@ async def _drop_logged(
 
 async def _fold(
     session: AsyncSession,
-    deliveries: list[_Delivery],
+    deliveries: list[BatchDelivery],
     max_customer_rebooks: int,
     result: IngestResult,
 ) -> None:
@@ -343,166 +308,10 @@ async def _fold(
         )
 
 
-def _insert_values(delivery: _Delivery) -> dict[str, Any]:
+def _insert_values(delivery: BatchDelivery) -> dict[str, Any]:
     carrier_id, tracking_number = delivery.key
     return {
         "carrier_id": carrier_id,
         "tracking_number": tracking_number,
         **{name: delivery.folded.state[name] for name in STATE_FIELDS},
     }
-
-
-async def _write(
-    session: AsyncSession,
-    deliveries: list[_Delivery],
-    result: IngestResult,
-    payloads: dict[str, str],
-    *,
-    check_all: bool,
-) -> None:
-    """The folded batch into the store: the deliveries' changed columns, the event rows, the
-    outbox events, the route stops. The events' insert count guards against a concurrent copy.
-
-    The Python work is done while the server runs the statement before it (one connection,
-    one statement at a time, but no need to wait idle): the event rows while the deliveries
-    UPDATE runs, the outbox events while the events INSERT runs."""
-    postgres = session.bind.dialect.name == "postgresql"
-    now = utcnow()
-    delivery_updates, changed_columns, stops = _delivery_changes(deliveries)
-
-    def event_rows() -> list[dict[str, Any]]:
-        texts = _stored_payloads(deliveries, payloads)
-        rows = []
-        for delivery in deliveries:
-            delivery_id = delivery.state["id"]
-            for entry, _ in delivery.pairs:
-                rows.append(
-                    {
-                        "delivery_id": delivery_id,
-                        "source": entry.source,
-                        "source_event_id": entry.source_event_id,
-                        "type": entry.type,
-                        "occurred_at": entry.occurred_at,
-                        "received_at": now,
-                        "reason_code": entry.reason_code,
-                        "applied": bool(entry.applied),
-                        "from_status": entry.from_status,
-                        "to_status": entry.to_status,
-                        "rejected_reason": entry.rejected_reason,
-                        "payload": texts[entry.source_event_id],
-                    }
-                )
-                if entry.applied:
-                    result.applied += 1
-                else:
-                    result.rejected.append(
-                        Rejection(
-                            entry.source_event_id,
-                            delivery.state["tracking_number"],
-                            entry.type,
-                            entry.rejected_reason or "rejected",
-                        )
-                    )
-        return rows
-
-    # The UPDATE ... FROM join and the stops' DELETE still plan with the real values; the
-    # inserts then go back to PostgreSQL's default plan caching, so the foreign-key checks
-    # their triggers run for every row reuse a cached plan instead of being planned each time.
-    if delivery_updates:
-        _, rows = await _while(
-            update_deliveries(session, delivery_updates, sorted(changed_columns), now),
-            event_rows,
-        )
-    else:
-        rows = event_rows()
-    if stops:
-        await delete_stops(session, list(stops))
-    if postgres:
-        await (await driver_connection(session)).execute(PLAN_DEFAULT)
-    inserted, outbox_rows = await _while(
-        insert_events(session, rows), lambda: _outbox_rows(deliveries)
-    )
-    if inserted != len(rows):  # the transaction (or savepoint) rolls back, all of it
-        raise _ConcurrentDuplicate() if check_all else _UnexpectedDuplicate()
-    await update_old_events(session, [e for d in deliveries for e in d.folded.changed_old])
-    await insert_outbox(session, outbox_rows, now)
-    if stops:
-        await insert_stops(session, stops)
-
-
-async def _while(statement: Awaitable[T], work: Callable[[], U]) -> tuple[T, U]:
-    """Run `work` (Python only, no I/O) while the database executes `statement`: the statement
-    is sent first, then `work` runs, then its result is awaited."""
-    task = asyncio.ensure_future(statement)
-    await asyncio.sleep(0)  # the task's first step sends the statement
-    try:
-        done = work()
-    except BaseException:
-        with contextlib.suppress(BaseException):
-            await task  # never leave a statement running on the connection
-        raise
-    return await task, done
-
-
-def _stored_payloads(deliveries: list[_Delivery], payloads: dict[str, str]) -> dict[str, str]:
-    """`payloads` (event id -> stored payload as JSON text) with those missing added."""
-    for delivery in deliveries:
-        for entry, event in delivery.pairs:
-            if entry.source_event_id not in payloads:
-                payloads[entry.source_event_id] = stored_payload_json(event, entry.changes)
-    return payloads
-
-
-def _delivery_changes(
-    deliveries: list[_Delivery],
-) -> tuple[list[dict[str, Any]], set[str], dict[int, tuple[int | None, int | None]]]:
-    """The folded deliveries to write back (those not new, only if a field changed), the
-    columns that changed, and the deliveries whose route stop moved."""
-    updates: list[dict[str, Any]] = []
-    columns: set[str] = set()
-    stops: dict[int, tuple[int | None, int | None]] = {}
-    for delivery in deliveries:
-        state, new_state, replay = delivery.state, delivery.folded.state, delivery.replay
-        entries = delivery.entries
-        if not delivery.new:
-            # Without a replay only the folded fields and those the new events set can differ.
-            candidates = STATE_FIELDS if replay else _candidates(entries)
-            changed = [name for name in candidates if new_state[name] != state[name]]
-            if changed:
-                columns.update(changed)
-                updates.append(new_state | {"id": state["id"]})
-        touched_route = any(
-            "route_id" in e.changes or STOP_SEQUENCE in e.changes for e in entries
-        ) or (replay and new_state["route_id"] != state["route_id"])
-        if touched_route:
-            stops[state["id"]] = (new_state["route_id"], stop_sequence(delivery.folded))
-    return updates, columns, stops
-
-
-def _outbox_rows(deliveries: list[_Delivery]) -> list[dict[str, Any]]:
-    rows = []
-    for delivery in deliveries:
-        state = delivery.state
-        key = str(state["id"])
-        for payload in outbox_payloads(
-            delivery.folded,
-            delivery_id=state["id"],
-            tracking_number=state["tracking_number"],
-            previous_status=state["status"],
-            new_keys={e.key for e in delivery.entries} if delivery.replay else None,
-            replayed=delivery.replay,
-        ):
-            topic = payload.pop("_topic")
-            rows.append({"topic": topic, "key": key, "payload": payload})
-    return rows
-
-
-def _candidates(entries: list[LogEntry]) -> set[str]:
-    """The delivery fields `fold` can change applying `entries` on top of a state (no replay):
-    the folded ones, those the events set, and service_date when they set a window."""
-    names = set(FOLDED)
-    for entry in entries:
-        names.update(name for name in entry.changes if name in CHANGEABLE)
-        if "window_start" in entry.changes:
-            names.add("service_date")
-    return names

@@ -3,9 +3,11 @@ the JSON columns serialized once, and the dialect helpers shared by the ingest m
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import sqlalchemy as sa
@@ -13,6 +15,9 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from data.models import Delivery, DeliveryEvent, OutboxEvent, RouteStop
+
+T = TypeVar("T")
+U = TypeVar("U")
 
 PARAMS_PER_STATEMENT = 900  # rows per IN list / VALUES page on SQLite, under its limits
 # On PostgreSQL an IN list is one array parameter (= ANY) and insertmanyvalues pages its own
@@ -198,3 +203,17 @@ INSERT_OUTBOX_PG = (
     + ", ".join(f"{name} {OUTBOX.c[name].type.compile(dialect=PG)}" for name in OUTBOX_COLUMNS)
     + ")"
 )
+
+
+async def while_executing(statement: Awaitable[T], work: Callable[[], U]) -> tuple[T, U]:
+    """Run `work` (Python only, no I/O) while the database executes `statement`: the statement
+    is sent first, then `work` runs, then its result is awaited."""
+    task = asyncio.ensure_future(statement)
+    await asyncio.sleep(0)  # the task's first step sends the statement
+    try:
+        done = work()
+    except BaseException:
+        with contextlib.suppress(BaseException):
+            await task  # never leave a statement running on the connection
+        raise
+    return await task, done
