@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 
 import typer
 
@@ -65,15 +64,13 @@ def serve(
 
     from bot.app import create_app
     from bot.logging import configure_logging
+    from bot.runtime import settle_gc
     from bot.settings import get_settings
 
     settings = get_settings()
     configure_logging(settings)
     web_app = create_app(settings)
-    # Everything imported so far lives as long as the process: keep it out of the collector's
-    # scans (shorter GC pauses on the webhook's tail latency).
-    gc.collect()
-    gc.freeze()
+    settle_gc()
     uvicorn.run(
         web_app,
         host=host or settings.host,

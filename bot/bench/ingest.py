@@ -13,7 +13,6 @@ Goal: >= 5,000 events/s and >= 0.3x the raw rate.
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import random
 import time
@@ -51,6 +50,7 @@ async def _bench(url: str, n_events: int, n_deliveries: int, batch: int, scratch
     import sqlalchemy as sa
     from sqlalchemy.engine import make_url
 
+    from bot.runtime import settle_gc
     from bot.settings import Settings
     from data.db import create_engine, create_sessionmaker
     from data.ingest.apply import ingest_events
@@ -89,9 +89,9 @@ async def _bench(url: str, n_events: int, n_deliveries: int, batch: int, scratch
     try:
         # The generated input (100,000 events, later their raw rows) stays in memory for the
         # whole run; move it out of the collector's way so that neither side's timing pays for
-        # scanning it in full collections (a server does not hold a day of events).
-        gc.collect()
-        gc.freeze()
+        # scanning it in full collections (a server does not hold a day of events). Both sides
+        # run with the collector set as `doorstep serve` and `doorstep import` set it.
+        settle_gc()
 
         # Through ingest_events: dedupe, deliveries, state machine, replays, outbox.
         applied = dup = rejected = replayed = 0
@@ -118,8 +118,7 @@ async def _bench(url: str, n_events: int, n_deliveries: int, batch: int, scratch
             )
 
         raw_rows = _raw_rows(day, delivery_ids)
-        gc.collect()
-        gc.freeze()
+        settle_gc()
         keyed = await _raw_insert(engine, raw_rows, batch, keyed=True)
         heap = await _raw_insert(engine, raw_rows, batch, keyed=False)
     finally:

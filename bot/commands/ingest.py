@@ -28,6 +28,7 @@ def import_file(
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
+    from bot.runtime import settle_gc
     from bot.settings import get_settings
     from data.ingest.importer.report import ImportFileError
     from data.ingest.importer.rows import KINDS
@@ -68,6 +69,7 @@ def import_file(
             await engine.dispose()
 
     try:
+        settle_gc()
         report = asyncio.run(_run())
     except ImportFileError as exc:
         console.print(f"[red]cannot import:[/red] {exc}")

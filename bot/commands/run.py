@@ -21,6 +21,7 @@ def run(
 
     from bot.app import create_app
     from bot.logging import configure_logging
+    from bot.runtime import settle_gc
     from bot.settings import get_settings
     from data.migrate import upgrade
     from nlu import server as rasa
@@ -47,6 +48,7 @@ def run(
         else:
             rasa_server = _start_rasa(console, settings)
         configure_logging(settings)
+        settle_gc()
         console.print(
             f"[bold]Doorstep is serving on http://{host or settings.host}:{port or settings.port}"
             "[/]  (Ctrl-C stops it)\n"

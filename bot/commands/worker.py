@@ -19,6 +19,7 @@ def worker(
 ) -> None:
     """Run the outbox relay and the one scheduler until SIGTERM or Ctrl-C."""
     from bot.logging import configure_logging
+    from bot.runtime import settle_gc
     from bot.settings import get_settings
     from bot.worker import run_worker
 
@@ -26,6 +27,7 @@ def worker(
     configure_logging(settings)
     if not relay and not scheduler:
         raise typer.BadParameter("nothing to run: both --no-relay and --no-scheduler given")
+    settle_gc()
     asyncio.run(
         run_worker(settings, relay=relay, scheduler=scheduler, heartbeat_file=heartbeat_file)
     )
