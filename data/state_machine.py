@@ -8,6 +8,8 @@ The rules, in words:
   terminal event again (a second "delivered" from another source) is accepted without a change.
 - route_assigned (the operator plans it on a route) and rescheduled (a rebook, by the customer
   or the operator) lead to scheduled. On the truck, route_assigned only moves the stop.
+- route_unassigned (dispatch pulls the stop off its route) clears the route; only a delivery
+  out for delivery or arriving changes status: back to scheduled, still due, awaiting a driver.
 - delayed changes the ETA, never the status; created and updated change details, never the status.
 - failed_attempt counts an attempt. After `max_customer_rebooks` failed attempts the next attempt
   is the operator's decision: a rebook from the customer is refused, while the operator's own
@@ -29,6 +31,7 @@ class EventType(enum.StrEnum):
     CREATED = "created"
     UPDATED = "updated"  # details changed: address, access code, instructions...
     ROUTE_ASSIGNED = "route_assigned"
+    ROUTE_UNASSIGNED = "route_unassigned"  # dispatch took the stop off its route
     RESCHEDULED = "rescheduled"  # a new day / window: a rebook
     OUT_FOR_DELIVERY = "out_for_delivery"
     ARRIVING = "arriving"
@@ -61,6 +64,17 @@ TRANSITIONS: dict[EventType, dict[DeliveryStatus, DeliveryStatus | None]] = {
         S.HELD_FOR_PICKUP: S.SCHEDULED,
         S.OUT_FOR_DELIVERY: SAME,
         S.ARRIVING: SAME,
+    },
+    # Off its route, a delivery keeps its day and window: the operator still owes it. On the
+    # way or arriving, no driver has it any more, so it is back to scheduled (awaiting a
+    # driver), not out for delivery. Any other open status stays: a failed attempt, a held
+    # parcel or a return are still that once off the route, and created (never planned here,
+    # e.g. a task assigned at creation, which Onfleet does not announce) stays created.
+    # Accepted from every open status so a stop not on a route is a no-op, not a rejection.
+    E.ROUTE_UNASSIGNED: {
+        **{s: SAME for s in OPEN},
+        S.OUT_FOR_DELIVERY: S.SCHEDULED,
+        S.ARRIVING: S.SCHEDULED,
     },
     E.RESCHEDULED: {
         s: S.SCHEDULED

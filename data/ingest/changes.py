@@ -43,8 +43,8 @@ def changes_of(event: CanonicalEvent, *, route: tuple[int, date] | None = None) 
         changes["service_date"] = service_date
         if event.route is not None and event.route.sequence is not None:
             changes[STOP_SEQUENCE] = event.route.sequence
-    elif event.type is EventType.RESCHEDULED:
-        changes["route_id"] = None  # a rebook takes the stop off its old route
+    elif event.type in (EventType.RESCHEDULED, EventType.ROUTE_UNASSIGNED):
+        changes["route_id"] = None  # a rebook, or dispatch, takes the stop off its old route
     if event.pod is not None:
         if event.pod.signed_by:
             changes["signed_by"] = event.pod.signed_by

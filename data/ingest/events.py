@@ -209,6 +209,8 @@ class CanonicalEvent(_Strict):
             raise ValueError("a failed_attempt needs a reason_code (see docs/ingest.md)")
         if self.type is EventType.ROUTE_ASSIGNED and self.route is None:
             raise ValueError("a route_assigned event needs a route {external_id, ...}")
+        if self.type is EventType.ROUTE_UNASSIGNED and self.route is not None:
+            raise ValueError("a route_unassigned event takes the stop off its route: no route")
         if self.type is EventType.DELAYED and self.eta is None and self.window is None:
             raise ValueError("a delayed event needs the new eta or window")
         if self.delivery is not None and self.type not in (EventType.CREATED, EventType.UPDATED):

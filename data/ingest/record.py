@@ -66,7 +66,7 @@ async def record_event(
     derived = dict(changes)
     if event_type is EventType.DELIVERED:
         derived.setdefault("delivered_at", occurred_at)
-    if event_type is EventType.RESCHEDULED:
+    if event_type in (EventType.RESCHEDULED, EventType.ROUTE_UNASSIGNED):
         derived.setdefault("route_id", None)
     if reason_code and event_type in (
         EventType.FAILED_ATTEMPT,

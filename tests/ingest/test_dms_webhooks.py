@@ -17,7 +17,7 @@ from data.ingest.signatures import (
     sign_easypost,
     sign_onfleet,
 )
-from data.models import ConsentEvent, Contact, Delivery, DeliveryEvent
+from data.models import ConsentEvent, Contact, Delivery, DeliveryEvent, RouteStop
 
 ONFLEET_SECRET = "8c1f2b3a4d5e6f708192a3b4c5d6e7f8"  # Onfleet shows secrets as hex
 
@@ -369,15 +369,101 @@ async def test_a_retried_onfleet_opt_out_does_not_undo_a_later_start(client, app
     assert not opted_out and [a for a, _ in ledger] == ["opt_out", "opt_in"]
 
 
-async def test_onfleet_task_unassigned_says_why_it_is_not_recorded(client, app_services):
+def onfleet_unassigned(time_ms: int, **task) -> dict:
+    """taskUnassigned as Onfleet sends it: taskId and data.task, the task back in the
+    organization's unassigned pool (state 0, no worker), no workerId."""
+    payload = onfleet_webhook(
+        10,
+        "taskUnassigned",
+        time_ms,
+        onfleet_task(
+            state=0,
+            worker=None,
+            container={"type": "ORGANIZATION", "organization": "yAM*fDkztrT3gUcz9mNDgNOL"},
+            **task,
+        ),
+    )
+    del payload["workerId"]
+    return payload
+
+
+async def _stops(services: Services) -> list[tuple[int, int]]:
+    async with services.sessions() as session:
+        rows = await session.execute(sa.select(RouteStop.route_id, RouteStop.delivery_id))
+        return [tuple(row) for row in rows]
+
+
+async def test_onfleet_task_unassigned_takes_the_delivery_off_its_route(client, app_services):
+    t0 = 1795960800000  # 2026-11-29 09:00 New York
+    assigned = onfleet_webhook(
+        9,
+        "taskAssigned",
+        t0,
+        onfleet_task(state=1, worker="wrk-7"),
+        workerId="wrk-7",
+        worker={"name": "Luis Ortega", "phone": "+12015550777"},
+    )
+    assert (await _post_onfleet(client, assigned)).json()["applied"] == 1
+    [delivery] = await _deliveries(app_services)
+    assert delivery.status == "scheduled" and delivery.route_id is not None
+    assert await _stops(app_services) == [(delivery.route_id, delivery.id)]
+
+    unassigned = onfleet_unassigned(t0 + 60_000)
+    response = await _post_onfleet(client, unassigned)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["applied"] == 1
+    [delivery] = await _deliveries(app_services)
+    assert delivery.route_id is None
+    assert delivery.status == "scheduled"  # still due on its day, awaiting a driver
+    assert delivery.window_start is not None  # the promised window stays
+    assert await _stops(app_services) == []
+    async with app_services.sessions() as session:
+        logged = await session.scalar(
+            sa.select(DeliveryEvent).where(DeliveryEvent.type == "route_unassigned")
+        )
+    assert logged.source == "onfleet" and logged.applied
+    assert logged.source_event_id == f"kc8SS1tzuZ~jqjlebKGrUmpe:10:{t0 + 60_000}"
+    # Onfleet retries a webhook it thinks failed: the retry is a duplicate.
+    retry = await _post_onfleet(client, unassigned)
+    assert retry.json()["duplicates"] == 1 and retry.json()["applied"] == 0
+
+
+async def test_onfleet_started_task_unassigned_is_no_longer_out_for_delivery(client, app_services):
+    t0 = 1795960800000
+    steps = [
+        onfleet_webhook(9, "taskAssigned", t0, onfleet_task(state=1), workerId="wrk-7"),
+        onfleet_webhook(0, "taskStarted", t0 + 3_600_000, onfleet_task(worker="wrk-7")),
+        onfleet_unassigned(t0 + 3_900_000),
+    ]
+    for payload in steps:
+        assert (await _post_onfleet(client, payload)).json()["applied"] == 1
+    [delivery] = await _deliveries(app_services)
+    assert delivery.status == "scheduled" and delivery.route_id is None
+    assert await _stops(app_services) == []
+
+
+async def test_onfleet_task_unassigned_after_delivery_is_rejected_not_applied(client, app_services):
     t0 = 1795960800000
     assigned = onfleet_webhook(9, "taskAssigned", t0, onfleet_task(state=1), workerId="wrk-7")
-    assert (await _post_onfleet(client, assigned)).status_code == 200
-    unassigned = onfleet_webhook(10, "taskUnassigned", t0 + 60_000, onfleet_task(state=0))
-    response = await _post_onfleet(client, unassigned)
-    assert response.status_code == 202
-    assert "off its route" in response.json()["reason"]
-    assert await _event_count(app_services) == 1
+    done = onfleet_webhook(
+        3,
+        "taskCompleted",
+        t0 + 3_600_000,
+        onfleet_task(state=3, completionDetails={"success": True, "time": t0 + 3_600_000}),
+    )
+    for payload in (assigned, done):
+        assert (await _post_onfleet(client, payload)).json()["applied"] == 1
+
+    response = await _post_onfleet(client, onfleet_unassigned(t0 + 3_700_000))
+
+    assert response.status_code == 200
+    [rejection] = response.json()["rejections"]
+    assert rejection["type"] == "route_unassigned"
+    assert "already delivered" in rejection["reason"]
+    [delivery] = await _deliveries(app_services)
+    assert delivery.status == "delivered" and delivery.route_id is not None
+    assert await _stops(app_services) == [(delivery.route_id, delivery.id)]
 
 
 async def test_onfleet_signature_uses_the_hex_decoded_secret(client, app_services) -> None:

@@ -28,7 +28,15 @@ def test_a_planned_delivery_goes_out_arrives_and_is_delivered() -> None:
 
 @pytest.mark.parametrize("terminal", sorted(TERMINAL))
 @pytest.mark.parametrize(
-    "event", ["out_for_delivery", "arriving", "failed_attempt", "rescheduled", "route_assigned"]
+    "event",
+    [
+        "out_for_delivery",
+        "arriving",
+        "failed_attempt",
+        "rescheduled",
+        "route_assigned",
+        "route_unassigned",
+    ],
 )
 def test_nothing_moves_a_delivery_out_of_a_final_status(terminal: S, event: str) -> None:
     decision = decide(terminal, event)
@@ -108,6 +116,36 @@ def test_a_held_package_picked_up_by_the_customer_is_delivered() -> None:
 def test_on_the_truck_a_new_route_moves_the_stop_not_the_status() -> None:
     decision = decide(S.OUT_FOR_DELIVERY, "route_assigned")
     assert decision.allowed and not decision.status_changed
+
+
+def test_a_stop_pulled_off_its_route_on_the_way_is_back_to_scheduled() -> None:
+    for status in (S.OUT_FOR_DELIVERY, S.ARRIVING):
+        decision = decide(status, "route_unassigned")
+        assert decision.allowed and decision.to_status is S.SCHEDULED, status
+
+
+@pytest.mark.parametrize(
+    "status",
+    [S.CREATED, S.SCHEDULED, S.FAILED_ATTEMPT, S.HELD_FOR_PICKUP, S.RETURN_TO_SENDER],
+)
+def test_a_stop_pulled_off_its_route_otherwise_keeps_its_status(status: S) -> None:
+    decision = decide(status, "route_unassigned", attempt_count=2)
+    assert decision.allowed and not decision.status_changed
+    assert not decision.counts_attempt
+
+
+def test_planned_unplanned_and_planned_again_goes_out_as_usual() -> None:
+    status = S.CREATED
+    for event, expected in [
+        ("route_assigned", S.SCHEDULED),
+        ("out_for_delivery", S.OUT_FOR_DELIVERY),
+        ("route_unassigned", S.SCHEDULED),
+        ("route_assigned", S.SCHEDULED),
+        ("out_for_delivery", S.OUT_FOR_DELIVERY),
+    ]:
+        decision = decide(status, event)
+        assert decision.allowed and decision.to_status is expected, (status, event)
+        status = decision.to_status
 
 
 def test_an_unknown_event_type_is_refused_with_its_name() -> None:

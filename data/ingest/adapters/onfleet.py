@@ -78,14 +78,6 @@ def translate(payload: Any, *, settings: Settings | None = None) -> Translation:
     name = payload.get("triggerName") or TRIGGER_NAMES.get(trigger, f"trigger {trigger}")
     if trigger == SMS_RECIPIENT_OPT_OUT:
         return Translation(opt_outs=[_opt_out(payload)])
-    if trigger == TASK_UNASSIGNED:
-        # The task is back in the unassigned pool. No canonical event says "off its route"
-        # without claiming more: `rescheduled` is a rebook (it sets the status to scheduled,
-        # even on the truck), `updated` cannot clear the route. The next taskAssigned moves it.
-        return ignored(
-            f"Onfleet {name}: no canonical event takes a stop off its route without "
-            "rescheduling it; the delivery keeps its route until the next taskAssigned"
-        )
     if trigger not in (
         TASK_STARTED,
         TASK_ETA,
@@ -96,6 +88,7 @@ def translate(payload: Any, *, settings: Settings | None = None) -> Translation:
         TASK_UPDATED,
         TASK_DELETED,
         TASK_ASSIGNED,
+        TASK_UNASSIGNED,
         TASK_DELAYED,
         PREDICTED_TASK_DELAY,
     ):
@@ -161,6 +154,9 @@ def translate(payload: Any, *, settings: Settings | None = None) -> Translation:
             },
         }
         event["window"] = _window(task)
+    elif trigger == TASK_UNASSIGNED:
+        # Back in the unassigned pool: the stop leaves the worker's route; the window stays.
+        event["type"] = "route_unassigned"
     else:  # taskDelayed, predictedTaskDelay
         eta = _ms(task.get("estimatedArrivalTime")) or _ms(task.get("eta"))
         # taskDelayed sends `delay`, predictedTaskDelay `data.delayTime` (seconds).
