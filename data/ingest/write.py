@@ -145,8 +145,9 @@ def _delivery_changes(
             if changed:
                 columns.update(changed)
                 updates.append(new_state | {"id": state["id"]})
+        # A rejected event moves nothing: its stop keeps its route and place.
         touched_route = any(
-            "route_id" in e.changes or STOP_SEQUENCE in e.changes for e in entries
+            e.applied and ("route_id" in e.changes or STOP_SEQUENCE in e.changes) for e in entries
         ) or (replay and new_state["route_id"] != state["route_id"])
         if touched_route:
             stops[state["id"]] = (new_state["route_id"], stop_sequence(delivery.folded))

@@ -418,6 +418,7 @@ async def test_a_stop_unassigned_on_the_way_is_back_to_scheduled_in_any_arrival_
 async def test_an_unassignment_after_delivery_is_reported_and_the_stop_stays(sessions) -> None:
     await ingest_events(sessions, a_day_on_the_road(), source="dms")
     delivery = await _delivery(sessions)
+    stops = await _stops(sessions)
 
     result = await ingest_events(
         sessions, [event("u-late", "route_unassigned", 3 * 24 * 60)], source="dms"
@@ -427,7 +428,35 @@ async def test_an_unassignment_after_delivery_is_reported_and_the_stop_stays(ses
     assert rejection.reason == "route_unassigned on a delivery that is already delivered (final)"
     after = await _delivery(sessions)
     assert after.status is DeliveryStatus.DELIVERED and after.route_id == delivery.route_id
-    assert [(r, d) for r, d, _ in await _stops(sessions)] == [(delivery.route_id, delivery.id)]
+    assert [(r, d) for r, d, _ in stops] == [(delivery.route_id, delivery.id)]
+    assert await _stops(sessions) == stops  # its place on the route too
+
+
+@pytest.mark.parametrize(
+    ("kind", "extra"),
+    [
+        ("route_unassigned", {}),
+        (
+            "rescheduled",
+            {"window": {"start": "2026-11-25T14:00:00Z", "end": "2026-11-25T18:00:00Z"}},
+        ),
+    ],
+)
+async def test_a_rejected_route_change_leaves_the_stop_in_its_place(sessions, kind, extra) -> None:
+    delivered = [
+        created(),
+        _on_route(),
+        event("o1", "out_for_delivery", 60),
+        event("d1", "delivered", 90),
+    ]
+    await ingest_events(sessions, delivered, source="dms")
+    stops = await _stops(sessions)
+    assert [sequence for _, _, sequence in stops] == [4]
+
+    result = await ingest_events(sessions, [event("late", kind, 120, **extra)], source="dms")
+
+    assert len(result.rejected) == 1
+    assert await _stops(sessions) == stops
 
 
 async def test_record_event_route_unassigned_clears_the_route_and_its_stop(sessions) -> None:
