@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,8 @@ _WEEKDAYS = {
     "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
     "es": ["lunes", "martes", "miercoles", "jueves", "viernes", "sabados", "domingos"],
 }
+# A carrier's date-only estimate ends the day at 23:59 (data/ingest/adapters/common.py).
+_END_OF_DAY = time(23, 59)
 _MONTHS = {
     "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
     "es": ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"],
@@ -102,6 +104,15 @@ class Templates:
         if end is None:
             return f"{_day(s, language)} {_clock(s)}"
         e = _local(end, tz or self.default_tz)
+        whole_days = s.time() == time(0, 0) and e.time() >= _END_OF_DAY
+        # A window that ends at midnight ends on its first day (6pm-12am).
+        last_day = (e - timedelta(microseconds=1)).date() if e.time() == time(0, 0) else e.date()
+        if last_day != s.date():  # a range over several days (a carrier's estimate)
+            if whole_days:
+                return f"{_day(s, language)}-{_day(e, language)}"
+            return f"{_day(s, language)} {_clock(s)}-{_day(e, language)} {_clock(e)}"
+        if whole_days:  # some time that day
+            return _day(s, language)
         first = _clock(s)
         if first[-2:] == _clock(e)[-2:]:
             first = first[:-2]

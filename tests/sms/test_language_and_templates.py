@@ -96,3 +96,39 @@ def test_every_canonical_failure_reason_is_said_in_plain_words(language):
             assert segments(text) <= 2, f"{language} {key} {code}: {text}"
             if code is not ReasonCode.OTHER:
                 assert text != fallback, f"{language}: no wording for {code}"
+
+
+NY = "America/New_York"
+
+
+def _ny(day: int, hour: int = 0, minute: int = 0) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    return datetime(2026, 11, day, hour, minute, tzinfo=ZoneInfo(NY))
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "english", "spanish"),
+    [
+        (_ny(23, 14), _ny(23, 16), "Mon Nov 23, 2-4pm", "lun 23 nov, 2-4pm"),
+        (_ny(23, 11), _ny(23, 13, 30), "Mon Nov 23, 11am-1:30pm", "lun 23 nov, 11am-1:30pm"),
+        (_ny(23, 18), _ny(24, 0), "Mon Nov 23, 6pm-12am", "lun 23 nov, 6pm-12am"),
+        # A carrier's estimate over several days (AfterShip datetime_min/datetime_max as dates).
+        (_ny(23), _ny(25, 23, 59), "Mon Nov 23-Wed Nov 25", "lun 23 nov-mie 25 nov"),
+        (_ny(23, 9), _ny(24, 17), "Mon Nov 23 9am-Tue Nov 24 5pm", "lun 23 nov 9am-mar 24 nov 5pm"),
+        # Some time that day.
+        (_ny(23), _ny(23, 23, 59), "Mon Nov 23", "lun 23 nov"),
+    ],
+)
+def test_a_window_reads_as_its_days_and_hours(start, end, english, spanish):
+    templates = Templates()
+    params = {
+        "tracking": "DS20461187",
+        "window_start": start.astimezone(UTC),
+        "window_end": end.astimezone(UTC),
+        "dock": None,
+        "tz": NY,
+    }
+    scheduled = Reply("status.scheduled", params)
+    assert templates.render(scheduled, "en") == f"DS20461187 is scheduled for {english}."
+    assert templates.render(scheduled, "es") == f"DS20461187 esta programado para {spanish}."
