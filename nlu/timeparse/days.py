@@ -150,6 +150,9 @@ _NOT_THERE_BEFORE = re.compile(
     r"\s+(?:home|here|there|around|available|estar|estoy|voy|be|free|in|work)\b"
     r"(?:\s+\w+){0,2}\s*$"
     r"|\b(?:until|till|through|out\s+until|away\s+until)\s*$"
+    # "we're closed for inventory tomorrow", "im busy friday": that day is the one that can't be.
+    r"|\b(?:closed|shut|busy|away|out\s+of\s+town|on\s+vacation|travell?ing|cerrad[oa]s?)\b"
+    r"(?:\s+\w+){0,3}?\s+(?:on\s+)?$"
 )
 _DAY_NEGATED = re.compile(
     r"\b(?:not|no|cant|can't|cannot|wont|won't|never|except)"

@@ -96,6 +96,9 @@ def test_a_day_is_its_next_occurrence(text: str, now: datetime, expected_day: da
         ("tmrw doesnt work, but friday does", d(20)),
         ("i'm out till sunday, can you come monday", d(23)),
         ("we close at 5 on friday so thursday is better", d(19)),
+        ("can you deliver monday instead? we're closed for inventory tomorrow", d(23)),
+        ("we are closed friday, can you come thursday", d(19)),
+        ("im busy tomorrow, friday afternoon?", d(20)),
     ],
 )
 def test_a_day_the_customer_rules_out_is_not_booked(text: str, expected_day: date) -> None:
