@@ -155,6 +155,8 @@ def to_facts(
         route_id=d.route_id,
         driver_id=driver_id,
         on_this_phone=on_this_phone,
+        has_access_code=bool(d.access_code),
+        has_instructions=bool(d.instructions),
         business_name=d.business_name if d.is_business else None,
         receiving_hours=d.receiving_hours if d.is_business else None,
         dock=d.dock if d.is_business else None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from flows.answers import DECLINED, new_request, yes_or_no
 from flows.model import (
     ConversationState,
     Decision,
@@ -45,9 +46,17 @@ def change(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Deci
 
 
 def answer(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision | None:
-    """The reply to "what's the new address?" / "what's the ZIP?"; None if it's about else."""
+    """The reply to "what's the new address?" / "what's the ZIP?"; None if it's about else.
+
+    Anything with an address in it answers, whatever the NLU called it ("no, it's 40 Park Ave");
+    without one, "no" / "never mind" keeps the address as it is.
+    """
     pending = state.pending or {}
-    if not _has_address_parts(u) and u.intent not in ANSWERS:
+    if _has_address_parts(u):
+        return _decide(state, u, d, pending=pending)
+    if yes_or_no(u, DECLINED) == "no":
+        return Decision(Reply("address.unchanged"), state.waiting_for(None))
+    if u.intent not in ANSWERS or new_request(u, own=frozenset({"change_address"})):
         return None  # "where is my package?" after we asked: not an address
     return _decide(state, u, d, pending=pending)
 

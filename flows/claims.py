@@ -2,9 +2,111 @@
 
 from __future__ import annotations
 
+import re
+
+from flows.answers import (
+    SURE,
+    Question,
+    acknowledges,
+    new_request,
+    phrases,
+    plain,
+    yes_or_no,
+)
 from flows.model import ConversationState, Decision, DeliveryFacts, Facts, FileClaim, Reply
 from flows.status import status_reply
 from nlu.understanding import Understanding
+
+_NOT = (
+    r"(?:didnt|did not|havent|have not|hasnt|has not|never|not|cant|cannot|couldnt|could not|"
+    r"unable to|dont|do not|doesnt|does not|wasnt|was not|isnt|is not|arent|aint|nobody|no one|"
+    r"nothing)"
+)
+_GET = (
+    r"(?:find|found|get|got|gotten|receive|received|recieved|see|seen|saw|come|came|arrive|"
+    r"arrived|show|showed|shown|turn|turned|deliver|delivered|locate|located|have|had|here|there|"
+    r"anywhere)"
+)
+_PLACE = (
+    r"(?:house|home|address|door|porch|building|place|apartment|apt|unit|street|location|spot|"
+    r"steps?|stoop|doorstep|gate|lobby|package|box|photo|picture|pic)"
+)
+# "Still missing? Reply YES": yes is still missing, no is found. A "no" that goes on about the
+# photo or the place is read by what follows it.
+STILL_MISSING = Question(
+    phrases=(
+        *phrases(
+            "no",
+            r"never ?mind|nvm|not missing|no longer missing|isnt missing|not lost|nothing wrong|"
+            r"no worries|no problem|not a problem|all good|all set|im good|were good|its fine|"
+            r"its ok|false alarm|my bad|my mistake",
+        ),
+        *phrases(
+            "yes",
+            rf"{_NOT}(?: \w+){{0,2}} {_GET}",
+            r"no (?:lo |la )?(?:encuentro|encontre|encontramos|tengo|veo|recibi|he recibido|"
+            r"ha llegado|llego|esta|aparece|aparecio)|todavia no|aun no|sigue sin|nunca llego",
+        ),
+        *phrases(
+            "no",
+            r"found|(?:see|saw|spotted) it|encontre|encontramos|aparecio|ya llego|(?:ya )?lo tengo|"
+            r"lo recibi",
+            r"(?:got|have|received|recieved|picked up|grabbed|located|retrieved) "
+            r"(?:it|them|the (?:package|box|parcel)|my (?:package|box|parcel))",
+            r"(?:its|it was|it is|it had been|(?:package|box|parcel) (?:is|was)) "
+            r"(?:here|there|in|at|on|behind|under|by|with|inside|outside|around|next to|beside|"
+            r"near)",
+            r"(?:neighbou?rs?|roommate|wife|husband|son|daughter|mom|mum|dad|partner|kids?|family|"
+            r"concierge|doorman|front desk|mail ?room|office|landlord|building manager|super) "
+            r"(?:had|has|took|got|grabbed|picked|brought|kept|was holding|is holding|signed)",
+            r"(?:showed|turned|popped) up|(?:it|package|box|parcel) (?:just )?(?:came|arrived)",
+        ),
+        *phrases(
+            "yes",
+            r"still (?:missing|nothing|no|not|waiting|havent|hasnt|cant|dont|gone|lost|looking|"
+            r"nowhere|isnt|wasnt|aint|empty)",
+            r"missing|stolen|stole|lost|gone|nowhere|disappeared|vanished|taken|no idea|"
+            r"where (?:is|did) it|wheres it",
+            r"not (?:even |really |actually )?(?:here|there|mine|ours|my|our|at|in|on|by|outside|"
+            r"anywhere|it|the right|what|where)",
+            r"(?:isnt|wasnt|arent|aint|is not|was not|are not) (?:even |really |actually )?"
+            r"(?:mine|ours|my|our|it|the right|what|where)",
+            rf"(?:wrong|different|another|other|someone elses|somebody elses) {_PLACE}",
+            r"(?:someone|somebody) elses|nothing|never|no (?:package|box|parcel|sign|trace)",
+            r"(?:already|i) checked|checked (?:everywhere|all over|already|twice)|"
+            r"looked everywhere",
+            r"claim|no es (?:mi|nuestra|nuestro)|otra (?:casa|puerta)|robaron|perdido|se perdio",
+        ),
+    ),
+    ok_means=None,  # "ok" to "please check with the neighbours" is "I'll check", not an answer
+    bare_no=True,
+)
+# "Please reply with a photo": yes is a photo to come, no is none (the claim opens without).
+SENDS_PHOTO = Question(
+    phrases=(
+        *phrases(
+            "no",
+            r"(?:no|dont|do not|didnt|did not|cant|cannot|couldnt|unable to|wont|forgot to|"
+            r"not able to) (?:have |take |took |send |get |make |got |taken )?(?:a |any |the )?"
+            r"(?:photos?|pictures?|pics?|images?|camera)",
+            r"(?:dont|do not|didnt|did not) (?:have|take|keep) (?:one|any|it)|"
+            r"(?:cant|cannot|couldnt) (?:take|send|get) (?:one|any|it)",
+            r"(?:threw|thrown|tossed|recycled|trashed|binned)|no tengo|sin foto|no puedo",
+        ),
+        *phrases(
+            "yes",
+            r"later|in a (?:bit|min|minute|sec|second)|one (?:sec|second|min|minute)|"
+            r"give me a (?:sec|second|min|minute)|hold on|will send|ill send|ill take|"
+            r"sending (?:it|now|one)|let me (?:take|get|find|grab)|luego|ahora se la mando",
+        ),
+    ),
+)
+# A description of the damage is evidence too: the claim opens on it, a photo can follow.
+_DAMAGE = re.compile(
+    r"\b(broken|broke|crushed|smashed|dented|torn|ripped|wet|soaked|leak\w*|shattered|cracked|"
+    r"damaged?|scratched|bent|destroyed|ruined|spilled|spilt|opened|busted|missing (parts|"
+    r"pieces|items?)|roto|rota|danad[oa]|mojad[oa]|aplastad[oa])\b"
+)
 
 
 def missing(state: ConversationState, d: DeliveryFacts) -> Decision:
@@ -19,13 +121,24 @@ def missing(state: ConversationState, d: DeliveryFacts) -> Decision:
 
 
 def answer_missing(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision | None:
+    """The reply to "Still missing? Reply YES": read by what it says, not by its first word."""
     done = state.waiting_for(None)
-    if u.intent in ("affirm", "report_missing_package"):
+    answer = yes_or_no(u, STILL_MISSING)
+    if answer is None and u.intent == "report_missing_package" and u.confidence >= SURE:
+        answer = "yes"  # told again that it isn't there
+    if answer == "yes":
         claim = FileClaim(d.id, "missing", description=_story(state))
         return Decision(Reply("claims.opened", {"tracking": d.tracking_number}), done, (claim,))
-    if u.intent in ("deny", "thank_you"):
+    if answer == "no":
         return Decision(Reply("claims.found"), done)
-    return None
+    if new_request(u, own=frozenset({"report_missing_package"})):
+        return None
+    if acknowledges(u):  # "ok, I'll check": the question stays open
+        return Decision(Reply("claims.missing_wait"), state)
+    tries = int((state.pending or {}).get("tries", 0))
+    if tries >= 1:
+        return None
+    return Decision(Reply("claims.missing_ask"), state.waiting_for("missing_confirm", tries=1))
 
 
 def damaged(state: ConversationState, d: DeliveryFacts, facts: Facts) -> Decision:
@@ -37,13 +150,24 @@ def damaged(state: ConversationState, d: DeliveryFacts, facts: Facts) -> Decisio
 def answer_damaged(
     state: ConversationState, u: Understanding, d: DeliveryFacts, facts: Facts
 ) -> Decision | None:
+    """The reply to "please send a photo": a photo, a description of the damage, or "I have
+    none" opens the claim; "I'll send it later" waits; anything else is asked again once."""
     if facts.media_urls:
         return _file_damaged(state, d, facts)
-    tries = int((state.pending or {}).get("tries", 0)) + 1
-    if u.intent == "deny" or tries >= 2:
-        # No photo: the claim is still opened, waiting for evidence.
+    answer = yes_or_no(u, SENDS_PHOTO)
+    if answer == "no":
         return _file_damaged(state, d, facts)
-    return Decision(Reply("claims.ask_photo"), state.waiting_for("damage_photo", tries=tries))
+    describes = u.intent == "report_damaged_package" and u.confidence >= SURE
+    if describes or _DAMAGE.search(plain(u.text)):
+        return _file_damaged(state, d, facts)
+    if new_request(u, own=frozenset({"report_damaged_package"})):
+        return None
+    if answer == "yes":
+        return Decision(Reply("claims.photo_wait"), state)
+    tries = int((state.pending or {}).get("tries", 0))
+    if tries >= 1:
+        return None  # not about the damage: no claim on a stray "2"
+    return Decision(Reply("claims.ask_photo_again"), state.waiting_for("damage_photo", tries=1))
 
 
 def _file_damaged(state: ConversationState, d: DeliveryFacts, facts: Facts) -> Decision:

@@ -7,29 +7,26 @@ about is known (see identify.py).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, datetime
 
 from flows import address, claims, handoff, hold, identify, instructions, rebook, refuse, smalltalk
+from flows.answers import REQUESTS, SURE, new_request
 from flows.business import narrowed
-from flows.model import ConversationState, Decision, DeliveryFacts, Facts
+from flows.described import referred
+from flows.model import ConversationState, Decision, DeliveryFacts, Facts, Reply
 from flows.policy import Policy
 from flows.status import where_is
 from nlu.understanding import Entities, Understanding
 
-ABOUT_A_DELIVERY = frozenset(
-    {
-        "where_is_my_package",
-        "reschedule_delivery",
-        "change_address",
-        "give_delivery_instructions",
-        "refuse_delivery",
-        "report_missing_package",
-        "report_damaged_package",
-        "hold_for_pickup",
-    }
-)
+ABOUT_A_DELIVERY = REQUESTS
 LANGUAGES = frozenset({"en", "es"})
+_PERSON = re.compile(
+    r"\b(person|human|agent|someone|somebody|representative|rep|manager|supervisor|speak|talk|"
+    r"persona|agente|hablar)\b",
+    re.I,
+)
 # The one-word replies our own messages suggest ("Reply RESCHEDULE ..."): meant, not guessed.
 COMMANDS = {
     "RESCHEDULE": ("reschedule_delivery", "en"),
@@ -48,6 +45,8 @@ def decide(
     command = COMMANDS.get(u.text.strip().strip(".!").upper())
     if command is not None:
         u = replace(u, intent=command[0], confidence=1.0, language=command[1])
+    elif (read := _read_by_rule(state, u, facts)) is not None:
+        u = replace(u, intent=read, confidence=max(u.confidence, SURE))
     if u.language in LANGUAGES and u.confidence >= policy.confidence_threshold:
         state = replace(state, language=u.language)
     state = state.heard("customer", instructions.redact(u.text, u.entities.access_code))
@@ -132,9 +131,12 @@ def _answer_pending(
     """The answer to the question we asked last, or None when this message is about else."""
     kind = (state.pending or {}).get("kind")
     resume = (state.pending or {}).get("resume")
-    if u.intent in ("request_human", "complain") and u.confidence >= policy.confidence_threshold:
+    if _for_a_person(u):
         return None  # asking for a person is never an answer to our question
     if kind == "verify":
+        if _not_an_attempt(u) and not identify.proves(u.text, facts.looked_up):
+            # A request, not a ZIP or a name: asked again, not counted as a failed check.
+            return Decision(Reply("identify.verify_ask"), state)
         delivery, state, decision = identify.answer_verification(state, u, facts)
         if decision is not None:
             return decision
@@ -146,7 +148,7 @@ def _answer_pending(
     if kind == "pick_delivery":
         delivery, picked = identify.answer_pick(state, u, facts)
         if delivery is None:
-            return None
+            return identify.ask_pick_again(state, u, facts)
         return _resume(picked, resume, delivery, facts, now, policy)
     d = facts.delivery(state.delivery_id)
     if d is None:
@@ -156,9 +158,9 @@ def _answer_pending(
             return rebook.answer_pick(state, u, d, facts, now, narrowed(policy, d))
         case "rebook_confirm":
             return rebook.answer_confirm(state, u, d, facts, now, narrowed(policy, d))
-        case "address" if u.intent not in ("deny", "request_human", "complain"):
+        case "address":
             return address.answer(state, u, d)
-        case "instructions" if u.intent not in ("deny", "request_human", "complain"):
+        case "instructions":
             return instructions.answer(state, u, d)
         case "refuse_confirm":
             return refuse.answer(state, u, d)
@@ -167,6 +169,38 @@ def _answer_pending(
         case "damage_photo":
             return claims.answer_damaged(state, u, d, facts)
     return None
+
+
+def _for_a_person(u: Understanding) -> bool:
+    """Asking for a person or complaining: sure, or unsure but naming a person."""
+    if u.intent not in ("request_human", "complain"):
+        return False
+    return u.confidence >= SURE or _PERSON.search(u.text) is not None
+
+
+def _read_by_rule(state: ConversationState, u: Understanding, facts: Facts) -> str | None:
+    """The intent of a question the text itself settles, unless the NLU is sure of another.
+
+    "does the driver have my gate code?" is about the code on file, "can I leave a note for the
+    driver?" asks how to give instructions, "and the other one?" or "the one that isn't here
+    yet" asks where that package is. The NLU reads these poorly (as help, even as complaints),
+    so the words decide, unless the NLU is sure of a person or another request, or the text
+    names a person.
+    """
+    if new_request(u, own=frozenset({"give_delivery_instructions", "where_is_my_package"})):
+        return None
+    if _for_a_person(u) or _PERSON.search(u.text):
+        return None
+    if instructions.asks_what_is_held(u.text) or instructions.offers_instructions(u.text):
+        return "give_delivery_instructions"
+    if referred(u.text, facts.deliveries, state.delivery_id) is not None:
+        return "where_is_my_package"
+    return None
+
+
+def _not_an_attempt(u: Understanding) -> bool:
+    """ "Can you deliver it Monday?" after "ZIP or last name?": a request, with no digits."""
+    return new_request(u) and len(u.text.split()) > 2 and not any(c.isdigit() for c in u.text)
 
 
 def _picked_by_number(

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from flows.answers import new_request
 from flows.choice import pick_index
+from flows.described import described, referred
 from flows.model import ConversationState, Decision, DeliveryFacts, Facts, Reply, VerificationFailed
 from nlu.understanding import Understanding
 
@@ -29,6 +31,9 @@ def resolve(
             return found, state.about(found.id), None
         return None, state, _unknown_number(state, u, facts)
     current = facts.delivery(state.delivery_id)
+    named = referred(u.text, facts.deliveries, state.delivery_id)
+    if named is not None:  # "and the other one?", "the one that isn't here yet"
+        return named, state.about(named.id), None
     fitting = tuple(d for d in facts.deliveries if _fits(u.intent, d))
     if current and (_fits(u.intent, current) or not fitting):
         return current, state, None
@@ -40,20 +45,21 @@ def resolve(
         return None, asked, Decision(Reply("identify.ask_tracking"), asked)
     listed = _most_relevant(fitting or facts.deliveries)
     asked = state.waiting_for("pick_delivery", ids=[d.id for d in listed], resume=_resume(u))
-    reply = Reply("identify.pick", {"choices": [(d.tracking_number, d.status) for d in listed]})
-    return None, asked, Decision(reply, asked)
+    return None, asked, Decision(_pick_reply(listed), asked)
 
 
 def answer_pick(
     state: ConversationState, u: Understanding, facts: Facts
 ) -> tuple[DeliveryFacts | None, ConversationState]:
-    """A number from the short list, or a tracking number, picks the delivery."""
+    """A number from the short list, a tracking number or its last digits, or a description
+    ("the one that's not delivered yet") picks the delivery."""
     ids = state.pending.get("ids", []) if state.pending else []
+    listed = [d for d in (facts.delivery(i) for i in ids) if d is not None]
     picked = pick_index(u.text, len(ids))
-    if picked is not None:
-        chosen = facts.delivery(ids[picked])
-        if chosen:
-            return chosen, state.about(chosen.id).waiting_for(None)
+    chosen = facts.delivery(ids[picked]) if picked is not None else None
+    chosen = chosen or described(u.text, listed, state.delivery_id)
+    if chosen:
+        return chosen, state.about(chosen.id).waiting_for(None)
     if u.entities.tracking_number:
         chosen = next(
             (d for d in facts.deliveries if d.tracking_number == u.entities.tracking_number), None
@@ -61,6 +67,22 @@ def answer_pick(
         if chosen:
             return chosen, state.about(chosen.id).waiting_for(None)
     return None, state
+
+
+def ask_pick_again(state: ConversationState, u: Understanding, facts: Facts) -> Decision | None:
+    """The list once more, when the reply picked nothing and is not a request of its own."""
+    pending = state.pending or {}
+    listed = [d for d in (facts.delivery(i) for i in pending.get("ids", [])) if d is not None]
+    if new_request(u) or pending.get("tries", 0) >= 1 or len(listed) < 2:
+        return None
+    asked = state.waiting_for(
+        "pick_delivery", ids=[d.id for d in listed], resume=pending.get("resume"), tries=1
+    )
+    return Decision(_pick_reply(listed), asked)
+
+
+def _pick_reply(listed: list[DeliveryFacts]) -> Reply:
+    return Reply("identify.pick", {"choices": [(d.tracking_number, d.status) for d in listed]})
 
 
 def answer_tracking(state: ConversationState, u: Understanding, facts: Facts) -> Decision | None:
@@ -112,6 +134,11 @@ def _unknown_number(
         "verify", tracking=facts.looked_up.tracking_number, tries=0, resume=resume
     )
     return Decision(Reply("identify.verify_ask"), asked)
+
+
+def proves(answer: str, delivery: DeliveryFacts | None) -> bool:
+    """Whether the answer holds the delivery's ZIP code or the recipient's last name."""
+    return delivery is not None and _proves(answer, delivery)
 
 
 def _proves(answer: str, delivery: DeliveryFacts) -> bool:

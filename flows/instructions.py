@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
+from flows.answers import DECLINED, SURE, yes_or_no
 from flows.model import ConversationState, Decision, DeliveryFacts, Reply, SaveInstructions
 from flows.status import status_reply
 from nlu.understanding import Understanding
@@ -47,7 +48,34 @@ NOT_INSTRUCTIONS = frozenset(
         "opt_out",
     }
 )
-SURE = 0.6
+# A question about what we hold ("does the driver have my gate code?", "what code do you have
+# on file") is answered, never saved as instructions; the code itself is never texted back.
+# ("Why didn't the driver use my code?" is a complaint, not a question about the record.)
+_INTERROGATIVE = re.compile(
+    r"\?|^\W*(?:ok\w*|so|and|but|also|hey|hi|um+|just)?\W*(?:do|does|did|is|are|was|were|will|"
+    r"would|have|has|had|can|could|what|whats|what's|which|who|how|when|where|tienen|tiene|"
+    r"cual|que|sabe)\b|\bright\W*$|\bon file\b",
+    re.I,
+)
+_WHY = re.compile(r"\b(why|por ?qu[eé])\b", re.I)
+_ABOUT_CODE = re.compile(
+    r"\b(codes?|pin|passcode|buzzer|keypad|lockbox|key ?code|c[oó]digo|clave)\b", re.I
+)
+_ABOUT_NOTES = re.compile(r"\b(instructions?|notes?|instrucciones|notas?)\b", re.I)
+# Asking how to give us something ("can I leave a note for the driver?").
+_OFFER = re.compile(
+    r"\b(can|could|may|how|where)( do)? (i|we) (give|leave|add|send|update|change|set|put|"
+    r"provide|tell|text)\b|\b(want|need|like) to (give|leave|add|send|update|change|set)\b|"
+    r"\bpuedo (dar|dejar|agregar|enviar|cambiar)\b",
+    re.I,
+)
+# Asking us or the driver to do something: a request, not a question.
+_REQUEST = re.compile(
+    r"\b(tell|ask|have|let) (the |your |my )?(driver|courier|him|her|them)\b|\bplease\b|\bpls\b|"
+    r"\b(can|could|would|will) (you|u|the driver|he|she|they) (leave|put|drop|call|text|knock|"
+    r"ring|use|go|come|bring|hand|wait)\b",
+    re.I,
+)
 
 
 def give(
@@ -71,6 +99,9 @@ def give(
         return replace(told, reply=replace(status, then=told.reply))
     if d.status not in SAVABLE:
         return Decision(Reply("instructions.not_possible", {"tracking": d.tracking_number}), state)
+    held = None if code else asks_what_is_held(words)  # a code given is saved, asked or not
+    if held is not None:
+        return _what_is_held(state, d, held)
     length = len(words.split())
     short_or_question = length <= 6 or (length <= 10 and _QUESTION.search(words))
     if not code and not asked and short_or_question and _ASKING.search(words):
@@ -89,9 +120,47 @@ def give(
 
 def answer(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision | None:
     """The reply to "reply with your instructions"; None when it is another request."""
-    if not u.entities.access_code and u.intent in NOT_INSTRUCTIONS and u.confidence >= SURE:
+    if u.entities.access_code:
+        return give(state, u, d, asked=True)
+    if u.intent in NOT_INSTRUCTIONS and u.confidence >= SURE:
+        return None
+    if asks_what_is_held(u.text) is None and yes_or_no(u, DECLINED) == "no":
+        return Decision(Reply("instructions.none"), state.waiting_for(None))  # "no, all good"
+    if u.intent in ("deny", "request_human", "complain"):
         return None
     return give(state, u, d, asked=True)
+
+
+def offers_instructions(text: str) -> bool:
+    """ "Can I leave a note for the driver?", "how do I add a gate code": asks how to give them."""
+    return bool(_OFFER.search(text) and _ASKING.search(text))
+
+
+def asks_what_is_held(text: str) -> str | None:
+    """'code' or 'instructions' when the message asks whether we (or the driver) have them."""
+    if not _INTERROGATIVE.search(text) or _WHY.search(text) or _gives(text):
+        return None
+    if _ABOUT_CODE.search(text):
+        return "code"
+    if _ABOUT_NOTES.search(text):
+        return "instructions"
+    return None
+
+
+def _gives(text: str) -> bool:
+    """Asks how to give us something, or asks the driver to do something."""
+    return bool(_OFFER.search(text) or _REQUEST.search(text) or INSTRUCTING.search(text))
+
+
+def _what_is_held(state: ConversationState, d: DeliveryFacts, held: str) -> Decision:
+    """Whether a code (never the code) or instructions are on file, and how to change them."""
+    on_route = d.on_todays_route and d.status in ON_THE_ROAD
+    if held == "code":
+        key = "instructions.code_on_file" if d.has_access_code else "instructions.no_code"
+    else:
+        key = "instructions.on_file" if d.has_instructions else "instructions.none_on_file"
+    reply = Reply(key, {"tracking": d.tracking_number, "on_route": on_route})
+    return Decision(reply, state.waiting_for(None))
 
 
 def also_instructs(text: str) -> bool:

@@ -34,6 +34,8 @@ class DeliveryFacts:
     route_id: int | None = None
     driver_id: int | None = None
     on_this_phone: bool = True
+    has_access_code: bool = False  # whether one is on file; the code itself never enters flows
+    has_instructions: bool = False
     business_name: str | None = None
     receiving_hours: str | None = None  # a business's, as written: "Mon-Fri 8am-4pm"
     dock: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flows.answers import COMMON, Question, phrases, yes_or_no
 from flows.choice import pick_index
 from flows.model import (
     ConversationState,
@@ -20,6 +21,21 @@ from flows.windows import Window, matching, offer, on_terms
 from nlu.understanding import Understanding
 
 REBOOKABLE = frozenset({"created", "scheduled", "failed_attempt", "held_for_pickup"})
+# "Deliver it Wed 12-2pm? Reply YES": "I won't be home then" is no, "works for me" is yes.
+CONFIRM = Question(
+    phrases=(
+        *phrases(
+            "no",
+            r"(?:doesnt|does not|dont|do not|wont|will not|cant|cannot|not) (?:work|suit|do|"
+            r"make it|be (?:home|there|in|around|available))",
+            r"(?:im|i am|ill be|i will be|were|we are|well be) (?:not|out|away|busy|at work|"
+            r"working|closed)",
+            r"(?:other|another|different) (?:time|day|window|slot|option)s?",
+        ),
+        *phrases("yes", r"works|sounds good|book it|lock it in|see you then|fine by me"),
+        *COMMON,
+    ),
+)
 
 
 def start(
@@ -66,11 +82,12 @@ def answer_pick(
         return _confirm(state, d, options[picked])
     if _proposes_time(u):
         return _proposed(state, u, d, facts, now, policy)
-    if u.intent == "affirm" and options:
+    answer = yes_or_no(u)
+    if answer == "yes" and options:
         if len(options) == 1:
             return _confirm(state, d, options[0])
         return Decision(Reply("rebook.which", {"count": len(options)}), state)
-    if u.intent == "deny":
+    if answer == "no":
         done = state.waiting_for(None)
         return Decision(Reply("rebook.ask_time"), done.waiting_for("rebook_pick", options=[]))
     return None
@@ -84,8 +101,11 @@ def answer_confirm(
     now: datetime,
     policy: Policy,
 ) -> Decision | None:
+    """The reply to "Deliver it <window>? Reply YES": a yes books it, a no offers others, and
+    another day or time is proposed instead (a yes that names this window's day still books)."""
     window = Window.from_json(state.pending["window"]) if state.pending else None
-    if window and u.intent == "affirm":
+    answer = yes_or_no(u, CONFIRM)
+    if window and answer == "yes" and (not _proposes_time(u) or _within(u, window, d)):
         done = state.waiting_for(None)
         action = Reschedule(d.id, window.start, window.end)
         reply = Reply(
@@ -98,10 +118,10 @@ def answer_confirm(
             },
         )
         return Decision(reply, done, (action,))
-    if u.intent == "deny":
-        return _offer(state, d, facts, now, policy, key="rebook.offer")
     if _proposes_time(u):
         return _proposed(state, u, d, facts, now, policy)
+    if answer == "no":
+        return _offer(state, d, facts, now, policy, key="rebook.offer")
     return None
 
 
@@ -185,6 +205,17 @@ def _confirm(state: ConversationState, d: DeliveryFacts, window: Window) -> Deci
         },
     )
     return Decision(reply, asked)
+
+
+def _within(u: Understanding, window: Window, d: DeliveryFacts) -> bool:
+    """Whether the day and times the customer named all fit this window ("yes, Monday's fine")."""
+    e, zone = u.entities, ZoneInfo(d.timezone)
+    start, end = window.start.astimezone(zone), window.end.astimezone(zone)
+    if e.date is not None and e.date != start.date():
+        return False
+    if e.after is not None and e.after > start.strftime("%H:%M"):
+        return False
+    return e.before is None or e.before >= end.strftime("%H:%M")
 
 
 def _proposes_time(u: Understanding) -> bool:

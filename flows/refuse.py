@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from flows.answers import COMMON, Question, new_request, phrases, says_both, yes_or_no
 from flows.model import ConversationState, Decision, DeliveryFacts, Reply, ReturnToSender
 from nlu.understanding import Understanding
 
@@ -11,14 +10,39 @@ REFUSABLE = frozenset(
     {"created", "scheduled", "failed_attempt", "out_for_delivery", "arriving", "held_for_pickup"}
 )
 
-# Words that take the refusal back, whatever the NLU made of them ("actually keep it" reads as
-# affirm), and words that insist on it. Both at once: ask again rather than guess.
-_KEEP = re.compile(
-    r"\b(keep|don'?t (send|return)|do not (send|return)|never ?mind|nvm|changed my mind|"
-    r"no wait|qu[eé]d[ae]|gu[aá]rd|no lo devuelv|s[ií] lo quiero|mejor no)",
-    re.I,
+# "Refuse it and send it back? Reply YES": words that take the refusal back or insist on it,
+# whatever the NLU made of them ("actually keep it" reads as affirm; "no, I don't want it" as
+# deny). Negated forms come first: "don't send it back" keeps it, "don't want it" sends it back.
+SEND_BACK = Question(
+    phrases=(
+        *phrases(
+            "yes", r"(?:dont|do not|no longer|not|never) (?:(?:want|wanna|need) (?:to )?)?keep"
+        ),
+        *phrases(
+            "no",
+            r"(?:dont|do not|not|never) (?:want to |wanna |need to )?"
+            r"(?:send|return|refuse|reject|cancel)",
+            r"no (?:lo |la )?(?:devuelv|rechac)\w*|si lo quiero|mejor no",
+        ),
+        *phrases(
+            "yes",
+            r"(?:dont|do not|didnt|did not|no longer|not|never) (?:want|wanted|need|needed|order|"
+            r"ordered|buy|bought)",
+            r"no lo (?:quiero|necesito|pedi)",
+        ),
+        *phrases(
+            "no",
+            r"keep|keeping|changed my mind|no wait|ill take it|(?:i )?(?:still )?(?:want|need) "
+            r"(?:it|them|this|the package)|(?:deliver|bring) it|qued\w*|guard\w*",
+        ),
+        *phrases(
+            "yes",
+            r"send (?:it|them|this)? ?back|return (?:it|them|this)|refuse|reject|cancel|devuelv\w*|"
+            r"rechaz\w*",
+        ),
+        *COMMON,
+    ),
 )
-_SEND_BACK = re.compile(r"\b(send it back|return it|refuse|devu[eé]lv|rechaz)", re.I)
 
 
 def start(state: ConversationState, d: DeliveryFacts) -> Decision:
@@ -29,15 +53,16 @@ def start(state: ConversationState, d: DeliveryFacts) -> Decision:
 
 
 def answer(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision | None:
+    """The reply to "send it back?"; None when it is another request or says nothing to it."""
     done = state.waiting_for(None)
-    keep, send_back = _KEEP.search(u.text), _SEND_BACK.search(u.text)
-    if keep and send_back:
-        return start(state, d)
-    if keep:
-        return Decision(Reply("refuse.kept", {"tracking": d.tracking_number}), done)
-    if u.intent == "affirm" or (send_back and u.intent == "refuse_delivery"):
+    answer = yes_or_no(u, SEND_BACK)
+    if answer == "yes":
         action = ReturnToSender(d.id, customer_words=u.text)
         return Decision(Reply("refuse.done", {"tracking": d.tracking_number}), done, (action,))
-    if u.intent == "deny":
+    if answer == "no":
         return Decision(Reply("refuse.kept", {"tracking": d.tracking_number}), done)
+    if new_request(u, own=frozenset({"refuse_delivery"})):
+        return None
+    if says_both(u, SEND_BACK):
+        return start(state, d)  # "keep it or send it back, idk": ask again
     return None

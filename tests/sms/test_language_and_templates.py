@@ -31,6 +31,7 @@ LONG = {
     "reason": "address_incorrect_or_incomplete",
     "attempts": 2,
     "has_code": True,
+    "on_route": True,
     "count": 3,
     "day": datetime(2025, 12, 28).date(),
     "choices": [
