@@ -58,8 +58,6 @@ def described(
     by_digits = {d.id: d for d in listed for n in numbers if d.tracking_number.endswith(n)}
     if len(by_digits) == 1:
         return next(iter(by_digits.values()))
-    if (other := other_than(text, listed, current)) is not None:
-        return other
     fitting = list(listed)
     said = False
     for pattern, statuses in _STATES:  # in order, each match blanked out ("to come" first)
@@ -68,7 +66,9 @@ def described(
             negated = bool(_NEGATED.search(found.group(0)))
             fitting = [d for d in fitting if (d.status in statuses) != negated]
         words = pattern.sub(" | ", words)
-    return fitting[0] if said and len(fitting) == 1 else None
+    if said:  # "not the delivered one, the other": the description says which
+        return fitting[0] if len(fitting) == 1 else None
+    return other_than(text, listed, current)
 
 
 def other_than(
@@ -93,7 +93,6 @@ def referred(
     text: str, deliveries: Sequence[DeliveryFacts], current: int | None
 ) -> DeliveryFacts | None:
     """The package a bare reference names, without a list shown ("and the other one?")."""
-    other = other_than(text, deliveries, current)
-    if other is not None or not _REFERENCE.search(plain(text)):
-        return other
-    return described(text, deliveries, current)
+    if _REFERENCE.search(plain(text)):
+        return described(text, deliveries, current)
+    return other_than(text, deliveries, current)

@@ -225,6 +225,8 @@ async def test_the_other_one_is_the_package_we_were_not_talking_about(customer, 
     assert (await customer.says("1")).startswith("DS28450496")
     assert (await customer.says("and what about the other one?")).startswith("DS50103756")
     assert (await customer.says("ok and the one on the truck")).startswith("DS28450496")
+    # "the other" after a description is the one described, not the one we last talked about
+    assert (await customer.says("not the delivered one, the other")).startswith("DS28450496")
 
 
 async def test_a_reply_that_picks_nothing_gets_the_list_again(customer, rasa_services):
