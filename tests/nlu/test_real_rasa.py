@@ -42,6 +42,31 @@ async def test_a_driver_running_late_is_understood(nlu: NluClient) -> None:
 
 @pytest.mark.parametrize(
     "text",
+    [
+        # a business's receiving hours and dock: for the driver, not a status question
+        "we close at 4 today, dock is in the back off Maple st",
+        # not home, so leave it somewhere: where to leave it, not another day
+        "no voy a estar en casa, pueden dejarlo en la puerta de atras",
+        # what we hold: the instructions flow answers it (and never texts the code back)
+        "what is the code you have on file",
+        "does the driver have my gate code?",
+    ],
+)
+async def test_receiving_notes_leave_it_notes_and_code_questions_are_instructions(
+    nlu: NluClient, text: str
+) -> None:
+    result = await nlu.parse(text, now=NOW, tz=TZ)
+    assert result.intent == "give_delivery_instructions"
+
+
+async def test_a_business_closed_one_day_asking_for_another_is_rebooking(nlu: NluClient) -> None:
+    text = "Can you deliver Monday instead? We're closed for inventory tomorrow"
+    result = await nlu.parse(text, now=NOW, tz=TZ)
+    assert result.intent == "reschedule_delivery"
+
+
+@pytest.mark.parametrize(
+    "text",
     ["where is my package", "running late", "gate code is 4512", "ok", "stop 12 not home"],
 )
 async def test_each_audience_gets_only_its_own_intents(nlu: NluClient, text: str) -> None:
