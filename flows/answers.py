@@ -16,24 +16,13 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from nlu.understanding import Understanding
+from nlu.understanding import DELIVERY_REQUESTS, Understanding
 
 Answer = Literal["yes", "no"]
 
 # Requests about a delivery: each has its own flow, and any of them can arrive while we wait for
 # an answer to something else.
-REQUESTS = frozenset(
-    {
-        "where_is_my_package",
-        "reschedule_delivery",
-        "change_address",
-        "give_delivery_instructions",
-        "refuse_delivery",
-        "report_missing_package",
-        "report_damaged_package",
-        "hold_for_pickup",
-    }
-)
+REQUESTS = DELIVERY_REQUESTS
 # How sure the NLU must be before a reply is taken as a new request rather than an answer.
 SURE = 0.6
 

@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 Audience = Literal["customer", "driver"]
 
-CUSTOMER_INTENTS = frozenset(
+# What a customer asks about a delivery: each request has its own flow.
+DELIVERY_REQUESTS = frozenset(
     {
         "where_is_my_package",
         "reschedule_delivery",
@@ -18,6 +19,10 @@ CUSTOMER_INTENTS = frozenset(
         "report_missing_package",
         "report_damaged_package",
         "hold_for_pickup",
+    }
+)
+CUSTOMER_INTENTS = DELIVERY_REQUESTS | frozenset(
+    {
         "request_human",
         "complain",
         "opt_out",
