@@ -46,6 +46,13 @@ class EventType(enum.StrEnum):
 
 E = EventType
 
+# Events that take the stop off its route (a rebook, or dispatch pulling it), and events whose
+# reason code is the delivery's failure reason: the delivery fields they set follow from these.
+TAKES_OFF_ROUTE: frozenset[EventType] = frozenset({E.RESCHEDULED, E.ROUTE_UNASSIGNED})
+RECORDS_FAILURE_REASON: frozenset[EventType] = frozenset(
+    {E.FAILED_ATTEMPT, E.RETURN_TO_SENDER, E.HELD_FOR_PICKUP}
+)
+
 TERMINAL: frozenset[DeliveryStatus] = frozenset({S.DELIVERED, S.RETURNED, S.CANCELLED})
 OPEN: frozenset[DeliveryStatus] = frozenset(set(S) - TERMINAL)
 

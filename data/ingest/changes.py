@@ -8,7 +8,7 @@ from typing import Any
 from data.ingest.events import CanonicalEvent
 from data.ingest.fold import STOP_SEQUENCE, to_json
 from data.ingest.sql import dumps
-from data.state_machine import EventType
+from data.state_machine import RECORDS_FAILURE_REASON, TAKES_OFF_ROUTE, EventType
 
 # Fields of a canonical event that the event row keeps as columns: not repeated in its payload.
 _EVENT_COLUMN_FIELDS = frozenset({"event_id", "type", "reason_code"})
@@ -43,8 +43,8 @@ def changes_of(event: CanonicalEvent, *, route: tuple[int, date] | None = None) 
         changes["service_date"] = service_date
         if event.route is not None and event.route.sequence is not None:
             changes[STOP_SEQUENCE] = event.route.sequence
-    elif event.type in (EventType.RESCHEDULED, EventType.ROUTE_UNASSIGNED):
-        changes["route_id"] = None  # a rebook, or dispatch, takes the stop off its old route
+    elif event.type in TAKES_OFF_ROUTE:
+        changes["route_id"] = None
     if event.pod is not None:
         if event.pod.signed_by:
             changes["signed_by"] = event.pod.signed_by
@@ -52,11 +52,7 @@ def changes_of(event: CanonicalEvent, *, route: tuple[int, date] | None = None) 
             changes["pod_photo_urls"] = list(event.pod.photo_urls)
     if event.type is EventType.DELIVERED:
         changes["delivered_at"] = event.occurred_at
-    if event.reason_code is not None and event.type in (
-        EventType.FAILED_ATTEMPT,
-        EventType.RETURN_TO_SENDER,
-        EventType.HELD_FOR_PICKUP,
-    ):
+    if event.reason_code is not None and event.type in RECORDS_FAILURE_REASON:
         changes["failure_reason"] = str(event.reason_code)
     return changes
 

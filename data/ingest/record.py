@@ -24,7 +24,12 @@ from data.ingest.sql import dialect_insert
 from data.models import Delivery, DeliveryEvent
 from data.outbox import add_event
 from data.reason_codes import ReasonCode
-from data.state_machine import DEFAULT_MAX_CUSTOMER_REBOOKS, EventType
+from data.state_machine import (
+    DEFAULT_MAX_CUSTOMER_REBOOKS,
+    RECORDS_FAILURE_REASON,
+    TAKES_OFF_ROUTE,
+    EventType,
+)
 from data.types import DeliveryStatus, utcnow
 
 
@@ -66,13 +71,9 @@ async def record_event(
     derived = dict(changes)
     if event_type is EventType.DELIVERED:
         derived.setdefault("delivered_at", occurred_at)
-    if event_type in (EventType.RESCHEDULED, EventType.ROUTE_UNASSIGNED):
+    if event_type in TAKES_OFF_ROUTE:
         derived.setdefault("route_id", None)
-    if reason_code and event_type in (
-        EventType.FAILED_ATTEMPT,
-        EventType.RETURN_TO_SENDER,
-        EventType.HELD_FOR_PICKUP,
-    ):
+    if reason_code and event_type in RECORDS_FAILURE_REASON:
         derived.setdefault("failure_reason", reason_code)
     entry = LogEntry(
         source=source,
