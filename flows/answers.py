@@ -20,9 +20,6 @@ from nlu.understanding import DELIVERY_REQUESTS, Understanding
 
 Answer = Literal["yes", "no"]
 
-# Requests about a delivery: each has its own flow, and any of them can arrive while we wait for
-# an answer to something else.
-REQUESTS = DELIVERY_REQUESTS
 # How sure the NLU must be before a reply is taken as a new request rather than an answer.
 SURE = 0.6
 
@@ -152,7 +149,7 @@ def _by_intent(u: Understanding, question: Question) -> Answer | None:
 
 def new_request(u: Understanding, *, own: frozenset[str] = frozenset()) -> bool:
     """A confident request of another kind: it leaves the question and is handled as itself."""
-    return u.intent in REQUESTS and u.intent not in own and u.confidence >= SURE
+    return u.intent in DELIVERY_REQUESTS and u.intent not in own and u.confidence >= SURE
 
 
 def acknowledges(u: Understanding) -> bool:

@@ -12,15 +12,14 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from flows import address, claims, handoff, hold, identify, instructions, rebook, refuse, smalltalk
-from flows.answers import REQUESTS, SURE, new_request
+from flows.answers import SURE, new_request
 from flows.business import narrowed
 from flows.described import referred
 from flows.model import ConversationState, Decision, DeliveryFacts, Facts, Reply
 from flows.policy import Policy
 from flows.status import where_is
-from nlu.understanding import Entities, Understanding
+from nlu.understanding import DELIVERY_REQUESTS, Entities, Understanding
 
-ABOUT_A_DELIVERY = REQUESTS
 LANGUAGES = frozenset({"en", "es"})
 _PERSON = re.compile(
     r"\b(person|human|agent|someone|somebody|representative|rep|manager|supervisor|speak|talk|"
@@ -88,7 +87,7 @@ def _route(
         return handoff.to_person(
             state, facts.delivery(state.delivery_id), policy, why=intent, on_phone=facts.deliveries
         )
-    if intent not in ABOUT_A_DELIVERY:
+    if intent not in DELIVERY_REQUESTS:
         return smalltalk.answer(state, intent, policy)
     delivery, state, question = identify.resolve(state, replace(u, intent=intent), facts)
     if question is not None:
@@ -229,7 +228,7 @@ def _resume(
     """Carry on with what the customer first asked, now that the delivery is known."""
     assert d is not None
     state = state.about(d.id).waiting_for(None)
-    if not resume or resume.get("intent") not in ABOUT_A_DELIVERY:
+    if not resume or resume.get("intent") not in DELIVERY_REQUESTS:
         return where_is(state, d, now)
     entities = dict(resume.get("entities") or {})
     if entities.get("date"):
