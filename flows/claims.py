@@ -135,10 +135,7 @@ def answer_missing(state: ConversationState, u: Understanding, d: DeliveryFacts)
         return None
     if acknowledges(u):  # "ok, I'll check": the question stays open
         return Decision(Reply("claims.missing_wait"), state)
-    tries = int((state.pending or {}).get("tries", 0))
-    if tries >= 1:
-        return None
-    return Decision(Reply("claims.missing_ask"), state.waiting_for("missing_confirm", tries=1))
+    return _ask_once(state, "claims.missing_ask", "missing_confirm")
 
 
 def damaged(state: ConversationState, d: DeliveryFacts, facts: Facts) -> Decision:
@@ -164,10 +161,15 @@ def answer_damaged(
         return None
     if answer == "yes":
         return Decision(Reply("claims.photo_wait"), state)
-    tries = int((state.pending or {}).get("tries", 0))
-    if tries >= 1:
-        return None  # not about the damage: no claim on a stray "2"
-    return Decision(Reply("claims.ask_photo_again"), state.waiting_for("damage_photo", tries=1))
+    # Not about the damage: asked once more, then no claim on a stray "2".
+    return _ask_once(state, "claims.ask_photo_again", "damage_photo")
+
+
+def _ask_once(state: ConversationState, key: str, kind: str) -> Decision | None:
+    """The question again, once; a second reply that answers nothing leaves it (None)."""
+    if int((state.pending or {}).get("tries", 0)) >= 1:
+        return None
+    return Decision(Reply(key), state.waiting_for(kind, tries=1))
 
 
 def _file_damaged(state: ConversationState, d: DeliveryFacts, facts: Facts) -> Decision:
