@@ -122,37 +122,60 @@ def _resolve_day(kind: str, match: re.Match[str], today: date) -> date | None:
 
 def _day(text: str, today: date) -> date | None:
     found: list[tuple[int, date]] = []
-    taken: list[tuple[int, int]] = []
-    for kind, pattern in _DAY_PATTERNS:
-        for match in pattern.finditer(text):
-            if any(s < match.end() and match.start() < e for s, e in taken):
-                continue
-            taken.append((match.start(), match.end()))
-            if _day_ruled_out(text, match.start(), match.end()):
-                continue
-            resolved = _resolve_day(kind, match, today)
-            if resolved is not None:
-                found.append((match.start(), resolved))
+    ruled_out_end: int | None = None
+    for kind, match in _day_mentions(text):
+        start, end = match.span()
+        if _day_ruled_out(text, start, end) or _listed_after(text, ruled_out_end, match):
+            ruled_out_end = end
+            continue
+        resolved = _resolve_day(kind, match, today)
+        if resolved is not None:
+            found.append((start, resolved))
     if not found:
         return None
-    found.sort()
     # "we close at 5 friday so thursday is better": after a contrast, the later day is the ask.
     if len(found) > 1 and _CONTRAST.search(text[found[0][0] : found[-1][0]]):
         return found[-1][1]
     return found[0][1]
 
 
+def _day_mentions(text: str) -> list[tuple[str, re.Match[str]]]:
+    """The days said, in text order; where two patterns overlap, the earlier pattern wins."""
+    mentions: list[tuple[str, re.Match[str]]] = []
+    for kind, pattern in _DAY_PATTERNS:
+        for match in pattern.finditer(text):
+            if not any(_overlap(match, taken) for _, taken in mentions):
+                mentions.append((kind, match))
+    return sorted(mentions, key=lambda mention: mention[1].start())
+
+
+def _overlap(a: re.Match[str], b: re.Match[str]) -> bool:
+    return a.start() < b.end() and b.start() < a.end()
+
+
+def _listed_after(text: str, ruled_out_end: int | None, match: re.Match[str]) -> bool:
+    """ "closed the 24th and 25th", "can't do mon or tue": a day listed with a ruled-out one
+    (unless it is said to work: "not monday or tuesday, wednesday works")."""
+    if ruled_out_end is None or ruled_out_end > match.start():
+        return False
+    listed = _LISTED.fullmatch(text[ruled_out_end : match.start()]) is not None
+    return listed and _ASKED_AFTER.match(text[match.end() :]) is None
+
+
 _CONTRAST = re.compile(
     r"\b(?:but|so|instead|rather|better|actually|pero|mejor|mas\s+bien|en\s+vez)\b"
 )
+# Words between "closed" and the day it rules out: not a turn to the ask ("closed so the 23rd").
+_UNTURNED_WORDS = r"(?:\s+(?!(?:so|but|then|instead|can|could|would|will|please|pls)\b)\w+)"
 _NOT_THERE_BEFORE = re.compile(
-    r"\b(?:not|no|cant|can't|cannot|wont|won't|isnt|isn't|aren't|unable)\b(?:\s+\w+){0,3}?"
-    r"\s+(?:home|here|there|around|available|estar|estoy|voy|be|free|in|work)\b"
+    r"\b(?:not|no|nobody|noone|cant|can't|cannot|wont|won't|isnt|isn't|aren't|unable)\b"
+    r"(?:\s+\w+){0,3}?\s+(?:home|here|there|around|available|estar|estoy|voy|be|free|in|work)\b"
     r"(?:\s+\w+){0,2}\s*$"
     r"|\b(?:until|till|through|out\s+until|away\s+until)\s*$"
     # "we're closed for inventory tomorrow", "im busy friday": that day is the one that can't be.
-    r"|\b(?:closed|shut|busy|away|out\s+of\s+town|on\s+vacation|travell?ing|cerrad[oa]s?)\b"
-    r"(?:\s+\w+){0,3}?\s+(?:on\s+)?$"
+    r"|(?:\b(?:closed|shut|busy|away|out\s+of\s+town|on\s+vacation|travell?ing|cerrad[oa]s?)"
+    r"|\b(?:we're|were|we\s+are|we'll\s+be|well\s+be|i'm|im|i\s+am|i'll\s+be|ill\s+be)\s+off)"
+    rf"\b{_UNTURNED_WORDS}{{0,3}}?\s+(?:on\s+)?$"
 )
 _DAY_NEGATED = re.compile(
     r"\b(?:not|no|cant|can't|cannot|wont|won't|never|except)"
@@ -161,6 +184,27 @@ _DAY_NEGATED = re.compile(
 _RULED_OUT_AFTER = re.compile(
     r"^\s*(?:doesnt|doesn't|does\s+not|dont|don't|wont|won't|isnt|isn't|is\s+no\s+good|"
     r"no\s+good|is\s+bad|no\s+me\s+sirve|no\s+puedo|no\s+funciona)\b"
+)
+_WHO = (
+    r"(?:we're|were|we\s+are|we'll\s+be|well\s+be|we\s+will\s+be|i'm|im|i\s+am|i'll\s+be|ill\s+be|"
+    r"i\s+will\s+be|(?:the|our)\s+\w+\s+(?:is|will\s+be)|it's|its|estamos|estoy)"
+)
+_CLOSURE = (
+    r"(?:closed|shut|busy|away|off|out(?:\s+of\s+town)?|on\s+vacation|travell?ing|cerrad[oa]s?|"
+    r"not\s+(?:open|home|here|there|in|around|available))"
+)
+# "the 24th we're shut, can it come the 23rd": the closure said after the day, ending its clause
+# (not "the 23rd? we're closed the 24th", where it belongs to the day after it).
+_CLOSED_AFTER = re.compile(
+    rf"^\s*(?:{_WHO}\s+(?:only\s+|all\s+day\s+)?{_CLOSURE}"
+    r"|(?:is|will\s+be)\s+(?:a\s+holiday|a\s+day\s+off|our\s+day\s+off)"
+    r"|(?:nobody|no\s+one|noone)(?:'s|\s+is|\s+will\s+be)?\s+(?:home|here|there|around|in))\b"
+    r"(?:\s+(?:all\s+day|that\s+day|then|for(?:\s+\w+){1,3}))?"
+    r"\s*(?:[,.;:!?-]|$|(?:so|but|can|could|would|pls|please|and|&)\b)"
+)
+_LISTED = re.compile(r"\s*,?\s*(?:and|or|&|/|nor|y|o)\s*")
+_ASKED_AFTER = re.compile(
+    r"^\s*(?:works|would\s+work|is\s+(?:fine|good|ok|okay|better|best)|ok|okay|instead)\b"
 )
 
 
@@ -171,4 +215,5 @@ def _day_ruled_out(text: str, start: int, end: int) -> bool:
         _DAY_NEGATED.search(before) is not None
         or _NOT_THERE_BEFORE.search(before) is not None
         or _RULED_OUT_AFTER.match(text[end:]) is not None
+        or _CLOSED_AFTER.match(text[end:]) is not None
     )

@@ -108,6 +108,42 @@ def test_a_day_the_customer_rules_out_is_not_booked(text: str, expected_day: dat
 @pytest.mark.parametrize(
     "text",
     [
+        "we're shut on the 24th, can it come the 23rd",
+        "the 24th we're shut, can it come the 23rd",
+        "24th we are closed, can it come the 23rd?",
+        "on the 24th we're closed so the 23rd please",
+        "we're closed on the 24th for thanksgiving, can you do the 23rd",
+        "we're shut on the 24th and 25th, can it come the 23rd",
+        "nobody here the 24th, can it come the 23rd",
+        "the 24th is a holiday for us, can it come the 23rd",
+        "we're off on the 24th, can it come on the 23rd",
+        "can it come the 23rd? we're closed the 24th",
+        "el 24 estamos cerrados, puede ser el 23",
+    ],
+)
+def test_a_closed_day_said_with_the_day_wanted_books_the_day_wanted(text: str) -> None:
+    assert parse_when(text, WEDNESDAY).date == d(23)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_day"),
+    [
+        ("drop it off on the 24th", d(24)),
+        ("friday we're closed, thursday?", d(19)),
+        ("monday we're closed all day. tuesday after 2?", d(24)),
+        ("cant do monday or tuesday", None),
+        ("not monday or tuesday, friday works", d(20)),
+    ],
+)
+def test_a_closed_day_is_told_apart_from_the_day_wanted(
+    text: str, expected_day: date | None
+) -> None:
+    assert parse_when(text, WEDNESDAY).date == expected_day
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "it sat on the porch all day",
         "i am home all day",
         "call me at 555-123-4567",
