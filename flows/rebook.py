@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flows.answers import COMMON, Question, phrases, yes_or_no
@@ -18,6 +19,7 @@ from flows.model import (
 )
 from flows.policy import Policy
 from flows.windows import Window, matching, offer, on_terms
+from nlu.timeparse import todays_weekday_named
 from nlu.understanding import Understanding
 
 REBOOKABLE = frozenset({"created", "scheduled", "failed_attempt", "held_for_pickup"})
@@ -61,6 +63,7 @@ def start(
         )
         reply = Reply("rebook.person_decides", {"hours": policy.human_response_hours})
         return Decision(reply, done, (case,))
+    u = _not_today(u, d, now)
     if _proposes_time(u):
         return _proposed(state, u, d, facts, now, policy)
     return _offer(state, d, facts, now, policy, key="rebook.offer")
@@ -75,6 +78,7 @@ def answer_pick(
     policy: Policy,
 ) -> Decision | None:
     """The customer picks 1-3 from the offer, or proposes a day or time of their own."""
+    u = _not_today(u, d, now)
     options = [Window.from_json(w) for w in (state.pending or {}).get("options", [])]
     weekdays = [w.start.astimezone(ZoneInfo(d.timezone)).weekday() for w in options]
     picked = pick_index(u.text, len(options), weekdays)
@@ -103,6 +107,7 @@ def answer_confirm(
 ) -> Decision | None:
     """The reply to "Deliver it <window>? Reply YES": a yes books it, a no offers others, and
     another day or time is proposed instead (a yes that names this window's day still books)."""
+    u = _not_today(u, d, now)
     window = Window.from_json(state.pending["window"]) if state.pending else None
     answer = yes_or_no(u, CONFIRM)
     if window and answer == "yes" and (not _proposes_time(u) or _within(u, window, d)):
@@ -216,6 +221,15 @@ def _within(u: Understanding, window: Window, d: DeliveryFacts) -> bool:
     if e.after is not None and e.after > start.strftime("%H:%M"):
         return False
     return e.before is None or e.before >= end.strftime("%H:%M")
+
+
+def _not_today(u: Understanding, d: DeliveryFacts, now: datetime) -> Understanding:
+    """Today's weekday said on its own ("bring it wednesday" on a Wednesday) is next week's:
+    today's routes are already planned, and a customer who means today says "today"."""
+    today = now.astimezone(ZoneInfo(d.timezone)).date()
+    if u.entities.date != today or not todays_weekday_named(u.text, today):
+        return u
+    return replace(u, entities=replace(u.entities, date=today + timedelta(days=7)))
 
 
 def _proposes_time(u: Understanding) -> bool:

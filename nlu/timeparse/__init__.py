@@ -7,8 +7,10 @@ English vocabulary. The conventions are the operator's, not the calendar's:
 - morning 08:00-12:00, afternoon 12:00-17:00, evening/tonight 17:00-21:00, noon 12:00,
   "after lunch" after 13:00;
 - a bare hour 1-7 is pm (delivery hours), 8-11 am: "after 5" -> after 17:00;
-- a weekday is its next occurrence, today counting as itself; "next <weekday>" is the same
-  unless that is today (then a week later); "this weekend" is the coming Saturday;
+- a weekday is its next occurrence, today counting as itself while the window asked for (or
+  the delivery day) has not ended; "next <weekday>" and "this coming <weekday>" said on that
+  day are a week later; "this weekend" is the coming Saturday. A rebook reads today's weekday
+  said on its own as next week's (`todays_weekday_named`: today's routes are already planned);
 - numeric dates are US month/day; a time with no day leaves the date empty.
 
 Modules, in the order a message goes through them: `normalize` (SMS and Spanish to plain
@@ -19,7 +21,7 @@ leading underscore are shared inside this package only; the public names are the
 
 from nlu.timeparse.normalize import normalize_sms
 from nlu.timeparse.vocabulary import AFTERNOON, EVENING, LUNCH_END, MONTHS, MORNING, WEEKDAYS
-from nlu.timeparse.when import When, parse_when
+from nlu.timeparse.when import When, parse_when, todays_weekday_named
 
 __all__ = [
     "AFTERNOON",
@@ -31,4 +33,5 @@ __all__ = [
     "When",
     "normalize_sms",
     "parse_when",
+    "todays_weekday_named",
 ]

@@ -57,6 +57,11 @@ def _next_weekday(today: date, weekday: int) -> date:
     return today + timedelta(days=(weekday - today.weekday()) % 7)
 
 
+def _a_week_on(prefix: str) -> bool:
+    """ "next friday" or "this coming friday" said on a Friday is a week later."""
+    return prefix.startswith("next") or "coming" in prefix
+
+
 def _next_month_day(today: date, month: int, day: int, year: int | None = None) -> date | None:
     years = [year] if year is not None else [today.year, today.year + 1]
     for y in years:
@@ -110,9 +115,8 @@ def _resolve_day(kind: str, match: re.Match[str], today: date) -> date | None:
             saturday += timedelta(days=7)
         return saturday
     if kind == "weekday":
-        weekday = WEEKDAYS.index(groups["wd"])
-        day = _next_weekday(today, weekday)
-        if groups.get("next", "") and groups["next"].startswith("next") and day == today:
+        day = _next_weekday(today, WEEKDAYS.index(groups["wd"]))
+        if day == today and _a_week_on(groups.get("next") or ""):
             day += timedelta(days=7)
         return day
     if kind == "ordinal":
@@ -121,22 +125,42 @@ def _resolve_day(kind: str, match: re.Match[str], today: date) -> date | None:
 
 
 def _day(text: str, today: date) -> date | None:
-    found: list[tuple[int, date]] = []
-    ruled_out_end: int | None = None
-    for kind, match in _day_mentions(text):
-        start, end = match.span()
-        if _day_ruled_out(text, start, end) or _listed_after(text, ruled_out_end, match):
-            ruled_out_end = end
-            continue
-        resolved = _resolve_day(kind, match, today)
-        if resolved is not None:
-            found.append((start, resolved))
+    found = [
+        (match.start(), resolved)
+        for kind, match in _days_asked(text)
+        if (resolved := _resolve_day(kind, match, today)) is not None
+    ]
     if not found:
         return None
     # "we close at 5 friday so thursday is better": after a contrast, the later day is the ask.
     if len(found) > 1 and _CONTRAST.search(text[found[0][0] : found[-1][0]]):
         return found[-1][1]
     return found[0][1]
+
+
+def _todays_weekday_only(text: str, today: date) -> bool:
+    """Today asked for only by its weekday ("wednesday" on a Wednesday), not as "today",
+    "tonight", "this wednesday" or a date."""
+    said_today = [
+        (kind, match)
+        for kind, match in _days_asked(text)
+        if _resolve_day(kind, match, today) == today
+    ]
+    return bool(said_today) and all(
+        kind == "weekday" and not match.group("next") for kind, match in said_today
+    )
+
+
+def _days_asked(text: str) -> list[tuple[str, re.Match[str]]]:
+    """The days said, less those the customer rules out, in text order."""
+    asked: list[tuple[str, re.Match[str]]] = []
+    ruled_out_end: int | None = None
+    for kind, match in _day_mentions(text):
+        if _day_ruled_out(text, *match.span()) or _listed_after(text, ruled_out_end, match):
+            ruled_out_end = match.end()
+        else:
+            asked.append((kind, match))
+    return asked
 
 
 def _day_mentions(text: str) -> list[tuple[str, re.Match[str]]]:
@@ -183,7 +207,7 @@ _DAY_NEGATED = re.compile(
 )
 _RULED_OUT_AFTER = re.compile(
     r"^\s*(?:doesnt|doesn't|does\s+not|dont|don't|wont|won't|isnt|isn't|is\s+no\s+good|"
-    r"no\s+good|is\s+bad|no\s+me\s+sirve|no\s+puedo|no\s+funciona)\b"
+    r"no\s+good|(?:is|are)\s+bad|are\s+no\s+good|no\s+me\s+sirve|no\s+puedo|no\s+funciona)\b"
 )
 _WHO = (
     r"(?:we're|were|we\s+are|we'll\s+be|well\s+be|we\s+will\s+be|i'm|im|i\s+am|i'll\s+be|ill\s+be|"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from nlu.timeparse.clock import _fmt
-from nlu.timeparse.days import _day
+from nlu.timeparse.days import _day, _todays_weekday_only
 from nlu.timeparse.normalize import normalize_sms
+from nlu.timeparse.vocabulary import EVENING
 from nlu.timeparse.windows import _window
 
 
@@ -25,4 +26,18 @@ def parse_when(text: str, now: datetime) -> When:
     normalized = normalize_sms(text)
     day = _day(normalized, now.date())
     after, before = _window(normalized)
+    if day == now.date() and _todays_weekday_only(normalized, day) and _over(before, now):
+        day += timedelta(days=7)  # "wednesday morning" said on Wednesday afternoon
     return When(date=day, after=_fmt(after), before=_fmt(before))
+
+
+def todays_weekday_named(text: str, today: date) -> bool:
+    """Whether the message asks for today only by naming its weekday ("bring it wednesday" on a
+    Wednesday), not as "today", "tonight", "this afternoon" or "this wednesday"."""
+    return _todays_weekday_only(normalize_sms(text), today)
+
+
+def _over(before: int | None, now: datetime) -> bool:
+    """Today's window asked for (the day's last delivery hour if none) has already ended."""
+    end = before if before is not None else EVENING[1]
+    return now.hour * 60 + now.minute >= end

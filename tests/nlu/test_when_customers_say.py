@@ -6,9 +6,11 @@ from datetime import date, datetime
 
 import pytest
 
-from nlu.timeparse import When, normalize_sms, parse_when
+from nlu.timeparse import When, normalize_sms, parse_when, todays_weekday_named
 
 WEDNESDAY = datetime(2026, 11, 18, 10, 0)  # local time in the recipient's zone
+WEDNESDAY_AFTERNOON = datetime(2026, 11, 18, 15, 0)
+WEDNESDAY_NIGHT = datetime(2026, 11, 18, 21, 30)
 FRIDAY = datetime(2026, 11, 20, 9, 30)
 
 
@@ -71,7 +73,7 @@ def test_spanish_days_and_windows(text: str, expected: When) -> None:
     ("text", "now", "expected_day"),
     [
         ("friday", WEDNESDAY, d(20)),  # this Friday
-        ("friday", FRIDAY, d(20)),  # on a Friday, "friday" is today
+        ("friday", FRIDAY, d(20)),  # on a Friday morning, "friday" is today
         ("next friday", FRIDAY, d(27)),  # ... and "next friday" a week later
         ("next friday", WEDNESDAY, d(20)),
         ("wednesday", WEDNESDAY, d(18)),
@@ -87,6 +89,47 @@ def test_spanish_days_and_windows(text: str, expected: When) -> None:
 )
 def test_a_day_is_its_next_occurrence(text: str, now: datetime, expected_day: date) -> None:
     assert parse_when(text, now).date == expected_day
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "expected_day"),
+    [
+        ("wednesday", WEDNESDAY_NIGHT, d(25)),
+        ("bring it wed", WEDNESDAY_NIGHT, d(25)),
+        ("wednesday morning", WEDNESDAY_AFTERNOON, d(25)),
+        ("wednesday before 2", WEDNESDAY_AFTERNOON, d(25)),
+        ("this coming wednesday please", WEDNESDAY, d(25)),
+        ("wednesday evening", WEDNESDAY_AFTERNOON, d(18)),
+        ("today", WEDNESDAY_NIGHT, d(18)),
+        ("tonight", WEDNESDAY_NIGHT, d(18)),
+        ("this morning", WEDNESDAY_AFTERNOON, d(18)),
+    ],
+)
+def test_todays_weekday_is_next_week_once_the_window_asked_for_is_over(
+    text: str, now: datetime, expected_day: date
+) -> None:
+    assert parse_when(text, now).date == expected_day
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("bring it wednesday", True),
+        ("can you come wed after 2", True),
+        ("not home today, bring it wednesday", True),
+        ("el miércoles por la tarde", True),
+        ("today", False),
+        ("tonight after 8", False),
+        ("this afternoon", False),
+        ("this wednesday", False),
+        ("wednesday, today after 5", False),
+        ("hoy miércoles", False),
+        ("11/18", False),
+        ("friday", False),
+    ],
+)
+def test_today_asked_for_only_by_its_weekday_is_told_apart(text: str, named: bool) -> None:
+    assert todays_weekday_named(text, WEDNESDAY.date()) is named
 
 
 @pytest.mark.parametrize(
@@ -133,6 +176,7 @@ def test_a_closed_day_said_with_the_day_wanted_books_the_day_wanted(text: str) -
         ("monday we're closed all day. tuesday after 2?", d(24)),
         ("cant do monday or tuesday", None),
         ("not monday or tuesday, friday works", d(20)),
+        ("fridays are bad, thursday?", d(19)),
     ],
 )
 def test_a_closed_day_is_told_apart_from_the_day_wanted(

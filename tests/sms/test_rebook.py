@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
-from sms_helpers import Says, count, get_delivery, rows, seed_delivery
+import pytest
+from sms_helpers import NOW, Says, count, get_delivery, rows, seed_delivery
 
 from data.models import DeliveryEvent, DeliveryException, OutboxEvent, RouteStop
 from data.types import DeliveryStatus
+from nlu.timeparse import parse_when
 
 REBOOK = Says("reschedule_delivery")
+
+
+def _proposes(text: str) -> Says:
+    """A rebook naming a day and time, read as the NLU reads it on Tuesday Mar 4 at 10am."""
+    when = parse_when(text, NOW.astimezone(ZoneInfo("America/New_York")).replace(tzinfo=None))
+    entities = {"date": when.date, "after": when.after, "before": when.before}
+    return Says("reschedule_delivery", entities=entities)
 
 
 async def test_a_failed_attempt_can_be_rebooked_from_the_offer(maria, sms_services, nlu):
@@ -120,3 +130,30 @@ async def test_a_delivered_package_cannot_be_rebooked(maria, sms_services, nlu):
     nlu.script["reschedule"] = REBOOK
     await seed_delivery(sms_services, status=DeliveryStatus.DELIVERED)
     assert "can't be rebooked" in await maria.says("reschedule")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bring it tuesday",
+        "can you come tues afternoon",
+        "tuesday after 2 works",
+        "try again tuesday? not home today",
+        "el martes por favor",
+    ],
+)
+async def test_a_missed_delivery_rebooked_for_todays_weekday_goes_to_next_week(
+    text, maria, sms_services, nlu
+):
+    nlu.script[text] = _proposes(text)
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    confirm = await maria.says(text)
+    assert "Tue Mar 11" in confirm and "YES" in confirm
+
+
+@pytest.mark.parametrize("text", ["today", "tonight after 6", "this afternoon please"])
+async def test_today_said_in_words_is_today_and_too_soon(text, maria, sms_services, nlu):
+    nlu.script[text] = _proposes(text)
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    reply = await maria.says(text)
+    assert reply.startswith("Today's routes are already set") and "Mar 11" not in reply
