@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from flows.choice import pick_index
 from nlu.understanding import DELIVERY_REQUESTS, Understanding
 
 Answer = Literal["yes", "no"]
@@ -145,6 +146,15 @@ def _by_intent(u: Understanding, question: Question) -> Answer | None:
     if u.intent == "deny" and not question.bare_no:
         return "no"
     return None
+
+
+def picks_a_number(u: Understanding) -> bool:
+    """ "2", "#1", "option 3", "the 2nd one": a pick from a numbered list, which answers no
+    yes/no question (asked again, rather than read as the help menu or a guessed yes)."""
+    return pick_index(u.text, _LONGEST_LIST) is not None
+
+
+_LONGEST_LIST = 5
 
 
 def new_request(u: Understanding, *, own: frozenset[str] = frozenset()) -> bool:

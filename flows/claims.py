@@ -10,6 +10,7 @@ from flows.answers import (
     acknowledges,
     new_request,
     phrases,
+    picks_a_number,
     plain,
     yes_or_no,
 )
@@ -122,6 +123,8 @@ def missing(state: ConversationState, d: DeliveryFacts) -> Decision:
 
 def answer_missing(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision | None:
     """The reply to "Still missing? Reply YES": read by what it says, not by its first word."""
+    if picks_a_number(u):  # "1" to "Still missing? Reply YES" opens no claim on a guess
+        return Decision(Reply("claims.missing_ask"), state)
     done = state.waiting_for(None)
     answer = yes_or_no(u, STILL_MISSING)
     if answer is None and u.intent == "report_missing_package" and u.confidence >= SURE:

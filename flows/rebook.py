@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flows.answers import COMMON, Question, phrases, yes_or_no
+from flows.answers import COMMON, Question, phrases, picks_a_number, yes_or_no
 from flows.choice import pick_index
 from flows.model import (
     ConversationState,
@@ -86,6 +86,8 @@ def answer_pick(
         return _confirm(state, d, options[picked])
     if _proposes_time(u):
         return _proposed(state, u, d, facts, now, policy)
+    if picks_a_number(u):  # "4" to a choice of 3, or a number to "what day and time?"
+        return _ask_pick_again(state, options)
     answer = yes_or_no(u)
     if answer == "yes" and options:
         if len(options) == 1:
@@ -109,6 +111,8 @@ def answer_confirm(
     another day or time is proposed instead (a yes that names this window's day still books)."""
     u = _not_today(u, d, now)
     window = Window.from_json(state.pending["window"]) if state.pending else None
+    if window and picks_a_number(u):  # "2" to "Deliver it Wed 12-2pm? Reply YES"
+        return _confirm(state, d, window)
     answer = yes_or_no(u, CONFIRM)
     if window and answer == "yes" and (not _proposes_time(u) or _within(u, window, d)):
         done = state.waiting_for(None)
@@ -210,6 +214,12 @@ def _confirm(state: ConversationState, d: DeliveryFacts, window: Window) -> Deci
         },
     )
     return Decision(reply, asked)
+
+
+def _ask_pick_again(state: ConversationState, options: list[Window]) -> Decision:
+    if not options:
+        return Decision(Reply("rebook.ask_time"), state)
+    return Decision(Reply("rebook.which", {"count": len(options)}), state)
 
 
 def _within(u: Understanding, window: Window, d: DeliveryFacts) -> bool:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from flows.answers import COMMON, Question, new_request, phrases, says_both, yes_or_no
+from flows.answers import (
+    COMMON,
+    Question,
+    new_request,
+    phrases,
+    picks_a_number,
+    says_both,
+    yes_or_no,
+)
 from flows.model import ConversationState, Decision, DeliveryFacts, Reply, ReturnToSender
 from nlu.understanding import Understanding
 
@@ -54,6 +62,8 @@ def start(state: ConversationState, d: DeliveryFacts) -> Decision:
 
 def answer(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision | None:
     """The reply to "send it back?"; None when it is another request or says nothing to it."""
+    if picks_a_number(u):
+        return start(state, d)  # "2" to "send it back? Reply YES": asked again
     done = state.waiting_for(None)
     answer = yes_or_no(u, SEND_BACK)
     if answer == "yes":

@@ -3,6 +3,7 @@ or missing report from a phone with a delivered and an undelivered package."""
 
 from __future__ import annotations
 
+import pytest
 from sms_helpers import Says, get_delivery, rows, seed_delivery
 
 from data.models import Claim
@@ -48,3 +49,25 @@ async def test_a_damaged_box_from_a_phone_with_two_packages_is_about_the_deliver
     assert "opened a claim for DS10000002" in await maria.says("here", media=[photo])
     [claim] = await rows(sms_services, Claim)
     assert claim.delivery_id == delivered and claim.evidence_urls == [photo]
+
+
+@pytest.mark.parametrize("text", ["1", "2", "#1", "option 2"])
+async def test_a_number_to_the_refusal_question_asks_it_again(text, maria, sms_services, nlu):
+    nlu.script["send it back"] = Says("refuse_delivery")
+    nlu.script[text] = Says("affirm", confidence=0.5)
+    delivery_id = await seed_delivery(sms_services)
+    asked = await maria.says("send it back")
+    assert await maria.says(text) == asked
+    assert (await get_delivery(sms_services, delivery_id)).status == DeliveryStatus.SCHEDULED
+
+
+@pytest.mark.parametrize("text", ["1", "2", "the first one"])
+async def test_a_number_to_still_missing_asks_again_and_opens_no_claim(
+    text, maria, sms_services, nlu
+):
+    nlu.script["it says delivered but it isn't here"] = Says("report_missing_package")
+    nlu.script[text] = Says("affirm", confidence=0.5)
+    await seed_delivery(sms_services, status=DeliveryStatus.DELIVERED)
+    assert "Still missing? Reply YES" in await maria.says("it says delivered but it isn't here")
+    assert "is the package still missing?" in await maria.says(text)
+    assert await rows(sms_services, Claim) == []

@@ -157,3 +157,53 @@ async def test_today_said_in_words_is_today_and_too_soon(text, maria, sms_servic
     await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
     reply = await maria.says(text)
     assert reply.startswith("Today's routes are already set") and "Mar 11" not in reply
+
+
+@pytest.mark.parametrize(
+    ("text", "nlu_reads"),
+    [
+        ("2", Says("inform", confidence=0.7)),
+        ("1", Says("affirm", confidence=0.55)),
+        ("#3", Says("nlu_fallback", confidence=0.3)),
+        ("option 2", Says("inform", confidence=0.6)),
+        ("the 2nd one", Says("help", confidence=0.5)),
+    ],
+)
+async def test_a_number_to_the_rebook_confirmation_asks_it_again(
+    text, nlu_reads, maria, sms_services, nlu
+):
+    nlu.script["reschedule"] = REBOOK
+    nlu.script["2"] = Says("inform")
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    await maria.says("reschedule")
+    asked = await maria.says("2")
+    nlu.script[text] = nlu_reads
+    again = await maria.says(text)
+    assert again == asked
+    nlu.script["yes"] = Says("affirm")
+    assert "rebooked for Wed Mar 5, 12-2pm" in await maria.says("yes")
+
+
+@pytest.mark.parametrize(("text", "count_offered"), [("4", 3), ("5th", 3)])
+async def test_a_number_not_on_the_offer_asks_which_one(
+    text, count_offered, maria, sms_services, nlu
+):
+    nlu.script["reschedule"] = REBOOK
+    nlu.script[text] = Says("inform")
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    offer = await maria.says("reschedule")
+    assert f"Reply 1-{count_offered}" in offer
+    assert await maria.says(text) == "Which one? Reply 1, 2 or 3."
+    nlu.script["3"] = Says("inform")
+    assert "Thu Mar 6, 8-10am?" in await maria.says("3")
+
+
+async def test_a_number_to_what_day_and_time_asks_for_the_day_again(maria, sms_services, nlu):
+    nlu.script["reschedule"] = REBOOK
+    nlu.script["none of those"] = Says("deny")
+    nlu.script["2"] = Says("inform")
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    await maria.says("reschedule")
+    asked = await maria.says("none of those")
+    assert "What day and time" in asked
+    assert await maria.says("2") == asked
