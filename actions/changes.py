@@ -29,6 +29,7 @@ class Turn:
     message_sid: str
     operator_tz: str
     max_auto_rebooks: int
+    conversation_id: int | None = None  # the thread the message is in
 
     def event_id(self, n: int) -> str:
         return f"{self.message_sid}:{n}"

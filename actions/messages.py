@@ -40,6 +40,7 @@ def record_reply(
     body: str,
     template: str,
     delivery_id: int | None,
+    conversation_id: int | None = None,
 ) -> Message:
     """The reply Twilio sends from our TwiML answer."""
     message = Message(
@@ -50,6 +51,7 @@ def record_reply(
         status=MessageStatus.QUEUED,
         template=template,
         delivery_id=delivery_id,
+        conversation_id=conversation_id,
     )
     session.add(message)
     return message

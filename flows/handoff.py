@@ -7,6 +7,8 @@ from dataclasses import replace
 from flows.model import ConversationState, Decision, DeliveryFacts, OpenException, Reply
 from flows.policy import Policy
 
+CASE_TYPE = "customer_message"  # the case that hands the conversation to a person
+
 REASONS = {
     "request_human": ("customer_request", "customer asked for a person"),
     "complain": ("complaint", "customer complaint"),
@@ -36,10 +38,15 @@ def to_person(
         subject = "no delivery identified"
     case = OpenException(
         delivery_id=d.id if d else None,
-        type="customer_message",
+        type=CASE_TYPE,
         reason_code=reason,
         summary=f"{subject}: {summary}",
         transcript=state.transcript,
     )
     done = replace(state.waiting_for(None), low_confidence=0)
     return Decision(Reply("handoff.person", {"hours": policy.human_response_hours}), done, (case,))
+
+
+def hands_off(decision: Decision) -> bool:
+    """Whether the decision gives the conversation to a person."""
+    return any(isinstance(a, OpenException) and a.type == CASE_TYPE for a in decision.actions)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Request
 from sqlalchemy import select, update
@@ -21,6 +21,7 @@ from actions import lookup
 from actions.apply import apply_actions
 from actions.changes import Turn
 from actions.consent import opt_in, opt_out
+from actions.conversations import after_turn, close_conversations, current_conversation
 from actions.delivery_log import ActionRefused
 from actions.exceptions import open_exception
 from actions.messages import record_inbound, record_reply
@@ -32,7 +33,7 @@ from bot.sms.status import record_status
 from bot.sms.templates import default_templates
 from bot.sms.twiml import twiml
 from data.db import transaction
-from data.models import Contact, Message
+from data.models import Contact, Conversation, Message
 from data.phones import InvalidPhoneNumber, mask_phone, to_e164
 from flows import handoff, instructions
 from flows.conversation import decide
@@ -61,6 +62,7 @@ class Inbound:
     media_urls: list[str]
     now: datetime
     message_id: int | None = None  # set once the message is recorded
+    conversation_id: int | None = None  # the thread it was recorded in
     template: str | None = field(default=None)
 
 
@@ -123,9 +125,10 @@ async def converse(services: Services, inbound: Inbound) -> str | None:
                 media_urls=inbound.media_urls,
                 message_sid=inbound.sid,
             )
+            conversation = await _thread_of(session, message, inbound, settings)
             keyword = keyword_of(inbound.body, opted_out=contact.opted_out)
             if keyword is not None:
-                answer = _answer_keyword(
+                answer = await _answer_keyword(
                     session, contact, message, keyword, contact.language or "en", inbound, templates
                 )
             opted_out, known_language = contact.opted_out, contact.language
@@ -146,6 +149,7 @@ async def converse(services: Services, inbound: Inbound) -> str | None:
         parsing.cancel()
         raise
     inbound.message_id = message.id  # committed: from here on the message is on record
+    inbound.conversation_id = conversation.id
     if keyword is not None or opted_out or deliveries is None:
         parsing.cancel()
         return answer  # a keyword's answer; an opted-out number gets no reply
@@ -170,7 +174,14 @@ async def converse(services: Services, inbound: Inbound) -> str | None:
     language = decision.state.language
     text = templates.render(decision.reply, language) if decision.reply else None
     operator_tz = settings.operator_timezone  # routes and service days are the operator's
-    turn = Turn(inbound.phone, inbound.now, inbound.sid, operator_tz, settings.max_auto_rebooks)
+    turn = Turn(
+        inbound.phone,
+        inbound.now,
+        inbound.sid,
+        operator_tz,
+        settings.max_auto_rebooks,
+        conversation_id=inbound.conversation_id,
+    )
     relearn = language if language != known_language else None
     try:
         await _commit(services, turn, inbound, decision, understanding, text, relearn)
@@ -261,6 +272,13 @@ async def _commit(
     """The decision's changes, the reply and what we learnt about the message: one transaction."""
     async with transaction(services.sessions) as session:
         await apply_actions(session, turn, decision.actions, transcript=decision.state.transcript)
+        await after_turn(
+            session,
+            inbound.conversation_id,
+            now=inbound.now,
+            delivery_id=decision.state.delivery_id,
+            handed_off=handoff.hands_off(decision),
+        )
         if understanding is not None:
             learnt = {
                 "intent": understanding.intent,
@@ -286,10 +304,23 @@ async def _commit(
                 body=text,
                 template=decision.reply.key,
                 delivery_id=decision.state.delivery_id,
+                conversation_id=inbound.conversation_id,
             )
 
 
-def _answer_keyword(session, contact, message, keyword, language, inbound, templates):  # noqa: ANN001, ANN202
+async def _thread_of(session, message: Message, inbound: Inbound, settings) -> Conversation:  # noqa: ANN001
+    """The phone's current conversation, with the message now in it."""
+    conversation = await current_conversation(
+        session,
+        phone=inbound.phone,
+        now=inbound.now,
+        idle=timedelta(seconds=settings.conversation_ttl_seconds),
+    )
+    message.conversation_id = conversation.id
+    return conversation
+
+
+async def _answer_keyword(session, contact, message, keyword, language, inbound, templates):  # noqa: ANN001, ANN202
     kind, word = keyword
     if kind is Keyword.OPT_OUT:
         opt_out(
@@ -304,7 +335,17 @@ def _answer_keyword(session, contact, message, keyword, language, inbound, templ
     else:
         reply = Reply("keyword.help")
     text = templates.render(reply, language)
-    record_reply(session, phone=inbound.phone, body=text, template=reply.key, delivery_id=None)
+    record_reply(
+        session,
+        phone=inbound.phone,
+        body=text,
+        template=reply.key,
+        delivery_id=None,
+        conversation_id=message.conversation_id,
+    )
+    if kind is Keyword.OPT_OUT:  # the thread ends with the confirmation
+        await session.flush()
+        await close_conversations(session, phone=inbound.phone)
     return text
 
 
@@ -332,17 +373,33 @@ async def _open_case_for(services: Services, inbound: Inbound, reason: str) -> N
                     message_sid=inbound.sid,
                 )
                 inbound.message_id = message.id
+            if inbound.conversation_id is None:
+                message = await session.get(Message, inbound.message_id)
+                inbound.conversation_id = (
+                    message.conversation_id
+                    or (await _thread_of(session, message, inbound, services.settings)).id
+                )
+            await after_turn(
+                session,
+                inbound.conversation_id,
+                now=inbound.now,
+                delivery_id=None,
+                handed_off=True,
+            )
             await open_exception(
                 session,
                 delivery_id=None,
-                type="customer_message",
+                type=handoff.CASE_TYPE,
                 reason_code=reason,
                 summary="Customer SMS not answered automatically "
                 f"({reason.replace('_', ' ')}); please reply",
                 phone=inbound.phone,
                 transcript=[("customer", inbound.body)],
                 now=inbound.now,
-                extra={"message_id": inbound.message_id},
+                extra={
+                    "message_id": inbound.message_id,
+                    "conversation_id": inbound.conversation_id,
+                },
             )
     except Exception:
         log.exception("could not keep the SMS for a person (%s)", mask_phone(inbound.phone))

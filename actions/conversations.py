@@ -1,0 +1,80 @@
+"""Conversations on record: each phone's thread of messages, as dispatch would read it.
+
+The turn's state lives in Redis (flows/model.py's ConversationState, with a TTL); the store keeps
+the thread itself: which messages belong together, which delivery it came to be about, and
+whether a person has it. A phone's conversation stays current while it is not closed and its last
+message is newer than the idle time; the next message after that starts a new one and closes
+the old.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from data.models import Conversation
+from data.types import Channel
+
+OPEN = "open"
+HANDED_OFF = "handed_off"
+CLOSED = "closed"
+
+
+async def current_conversation(
+    session: AsyncSession, *, phone: str, now: datetime, idle: timedelta
+) -> Conversation:
+    """The phone's current SMS conversation, or a new one (the stale ones closed)."""
+    latest = await session.scalar(
+        select(Conversation)
+        .where(
+            Conversation.channel == Channel.SMS,
+            Conversation.phone == phone,
+            Conversation.status != CLOSED,
+        )
+        .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    if latest is not None and latest.last_message_at and latest.last_message_at > now - idle:
+        latest.last_message_at = max(latest.last_message_at, now)
+        return latest
+    await close_conversations(session, phone=phone)
+    conversation = Conversation(channel=Channel.SMS, phone=phone, status=OPEN, last_message_at=now)
+    session.add(conversation)
+    await session.flush()
+    return conversation
+
+
+async def close_conversations(session: AsyncSession, *, phone: str) -> None:
+    """The phone's conversations are over (gone idle, or the customer opted out)."""
+    await session.execute(
+        update(Conversation)
+        .where(
+            Conversation.channel == Channel.SMS,
+            Conversation.phone == phone,
+            Conversation.status != CLOSED,
+        )
+        .values(status=CLOSED)
+    )
+
+
+async def after_turn(
+    session: AsyncSession,
+    conversation_id: int,
+    *,
+    now: datetime,
+    delivery_id: int | None,
+    handed_off: bool,
+) -> None:
+    """What the turn taught the thread: the delivery it is about, and whether a person has it
+    now (a thread handed off stays so until it closes)."""
+    values: dict = {"last_message_at": now}
+    if delivery_id is not None:
+        values["delivery_id"] = delivery_id
+    if handed_off:
+        values["status"] = HANDED_OFF
+    await session.execute(
+        update(Conversation).where(Conversation.id == conversation_id).values(**values)
+    )
