@@ -43,18 +43,15 @@ def record_reply(
     conversation_id: int | None = None,
 ) -> Message:
     """The reply Twilio sends from our TwiML answer."""
-    message = Message(
-        channel=Channel.SMS,
-        direction=Direction.OUTBOUND,
+    return _outbound(
+        session,
         phone=phone,
         body=body,
-        status=MessageStatus.QUEUED,
         template=template,
         delivery_id=delivery_id,
         conversation_id=conversation_id,
+        status=MessageStatus.QUEUED,
     )
-    session.add(message)
-    return message
 
 
 def queue_message(
@@ -65,17 +62,22 @@ def queue_message(
     template: str,
     delivery_id: int | None,
     now: datetime,
+    conversation_id: int | None = None,
 ) -> Message:
     """An SMS for the outbox sender (status pending), sent after this transaction commits."""
-    message = Message(
-        channel=Channel.SMS,
-        direction=Direction.OUTBOUND,
+    return _outbound(
+        session,
         phone=phone,
         body=body,
-        status=MessageStatus.PENDING,
         template=template,
         delivery_id=delivery_id,
+        conversation_id=conversation_id,
+        status=MessageStatus.PENDING,
         next_attempt_at=now,
     )
+
+
+def _outbound(session: AsyncSession, **columns: object) -> Message:
+    message = Message(channel=Channel.SMS, direction=Direction.OUTBOUND, **columns)
     session.add(message)
     return message
