@@ -33,7 +33,7 @@ from bot.sms.status import record_status
 from bot.sms.templates import default_templates
 from bot.sms.twiml import twiml
 from data.db import transaction
-from data.models import Contact, Conversation, Message
+from data.models import Contact, Message
 from data.phones import InvalidPhoneNumber, mask_phone, to_e164
 from flows import handoff, instructions
 from flows.conversation import decide
@@ -118,14 +118,7 @@ async def converse(services: Services, inbound: Inbound) -> str | None:
     try:
         async with transaction(services.sessions) as session:
             contact = await lookup.contact_for(session, inbound.phone)
-            message = await record_inbound(
-                session,
-                phone=inbound.phone,
-                body=inbound.body,
-                media_urls=inbound.media_urls,
-                message_sid=inbound.sid,
-            )
-            conversation = await _thread_of(session, message, inbound, settings)
+            message = await _record(session, inbound, settings)
             keyword = keyword_of(inbound.body, opted_out=contact.opted_out)
             if keyword is not None:
                 answer = await _answer_keyword(
@@ -149,7 +142,7 @@ async def converse(services: Services, inbound: Inbound) -> str | None:
         parsing.cancel()
         raise
     inbound.message_id = message.id  # committed: from here on the message is on record
-    inbound.conversation_id = conversation.id
+    inbound.conversation_id = message.conversation_id
     if keyword is not None or opted_out or deliveries is None:
         parsing.cancel()
         return answer  # a keyword's answer; an opted-out number gets no reply
@@ -308,8 +301,15 @@ async def _commit(
             )
 
 
-async def _thread_of(session, message: Message, inbound: Inbound, settings) -> Conversation:  # noqa: ANN001
-    """The phone's current conversation, with the message now in it."""
+async def _record(session, inbound: Inbound, settings) -> Message:  # noqa: ANN001
+    """The inbound message on record, in the phone's current conversation."""
+    message = await record_inbound(
+        session,
+        phone=inbound.phone,
+        body=inbound.body,
+        media_urls=inbound.media_urls,
+        message_sid=inbound.sid,
+    )
     conversation = await current_conversation(
         session,
         phone=inbound.phone,
@@ -317,7 +317,7 @@ async def _thread_of(session, message: Message, inbound: Inbound, settings) -> C
         idle=timedelta(seconds=settings.conversation_ttl_seconds),
     )
     message.conversation_id = conversation.id
-    return conversation
+    return message
 
 
 async def _answer_keyword(session, contact, message, keyword, language, inbound, templates):  # noqa: ANN001, ANN202
@@ -360,25 +360,11 @@ def _keep_for_person(services: Services, inbound: Inbound, *, reason: str) -> st
 async def _open_case_for(services: Services, inbound: Inbound, reason: str) -> None:
     try:
         async with transaction(services.sessions) as session:
-            if inbound.message_id is None:  # the deadline may have cut in around the commit
-                inbound.message_id = await session.scalar(
-                    select(Message.id).where(Message.provider_id == inbound.sid)
-                )
-            if inbound.message_id is None:
-                message = await record_inbound(
-                    session,
-                    phone=inbound.phone,
-                    body=inbound.body,
-                    media_urls=inbound.media_urls,
-                    message_sid=inbound.sid,
-                )
-                inbound.message_id = message.id
-            if inbound.conversation_id is None:
-                message = await session.get(Message, inbound.message_id)
-                inbound.conversation_id = (
-                    message.conversation_id
-                    or (await _thread_of(session, message, inbound, services.settings)).id
-                )
+            # The deadline may have cut in around the commit: the message may be on record.
+            message = await session.scalar(
+                select(Message).where(Message.provider_id == inbound.sid)
+            ) or await _record(session, inbound, services.settings)
+            inbound.message_id, inbound.conversation_id = message.id, message.conversation_id
             await after_turn(
                 session,
                 inbound.conversation_id,
