@@ -138,15 +138,15 @@ class Address(_Strict):
         return value.upper() if value else value
 
 
-class DeliveryDetails(_Strict):
-    """The facts of a delivery, sent with 'created' (all) or 'updated' (what changed)."""
+class DeliveryFacts(BaseModel):
+    """The facts of a delivery that a canonical event and an import row both carry, with the
+    same limits (the store's columns)."""
 
     external_id: str | None = Field(default=None, max_length=64)
     recipient_name: str | None = Field(default=None, max_length=120)
     phone: str | None = None
     email: str | None = Field(default=None, max_length=254)
     language: str | None = Field(default=None, max_length=8)
-    address: Address | None = None
     is_business: bool | None = None
     business_name: str | None = Field(default=None, max_length=120)
     receiving_hours: str | None = Field(default=None, max_length=120)
@@ -163,6 +163,12 @@ class DeliveryDetails(_Strict):
     @classmethod
     def _e164(cls, value: str | None) -> str | None:
         return optional_e164(value)
+
+
+class DeliveryDetails(_Strict, DeliveryFacts):
+    """The facts of a delivery, sent with 'created' (all) or 'updated' (what changed)."""
+
+    address: Address | None = None
 
 
 class CanonicalEvent(_Strict):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from data.ingest.events import iana_zone, no_nul, optional_e164, tracking_number
+from data.ingest.events import DeliveryFacts, iana_zone, no_nul, optional_e164, tracking_number
 
 Kind = Literal["deliveries", "routes", "drivers"]
 KINDS: tuple[Kind, ...] = ("deliveries", "routes", "drivers")
@@ -69,14 +68,9 @@ class RouteRow(_Row):
     status: Literal["planned", "started", "done"] | None = None
 
 
-class DeliveryRow(_Row):
+class DeliveryRow(_Row, DeliveryFacts):
     tracking_number: str = Field(max_length=60)
     carrier: str | None = Field(default=None, max_length=32)
-    external_id: str | None = Field(default=None, max_length=64)
-    recipient_name: str | None = Field(default=None, max_length=120)
-    phone: str | None = None
-    email: str | None = Field(default=None, max_length=254)
-    language: str | None = Field(default=None, max_length=8)
     address_line1: str | None = Field(default=None, max_length=200)
     address_line2: str | None = Field(default=None, max_length=100)
     city: str | None = Field(default=None, max_length=100)
@@ -84,26 +78,10 @@ class DeliveryRow(_Row):
     postal_code: str | None = Field(default=None, max_length=16)
     country: str | None = Field(default=None, min_length=2, max_length=2)
     timezone: str | None = None
-    is_business: bool | None = None
-    business_name: str | None = Field(default=None, max_length=120)
-    receiving_hours: str | None = Field(default=None, max_length=120)
-    dock: str | None = Field(default=None, max_length=120)
-    contact_person: str | None = Field(default=None, max_length=120)
-    contact_phone: str | None = None
-    handling_notes: str | None = Field(default=None, max_length=4000)
-    declared_value: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
-    access_code: str | None = Field(default=None, max_length=64, repr=False)
-    instructions: str | None = Field(default=None, max_length=4000)
-    service_date: date | None = None
     window_start: datetime | None = None
     window_end: datetime | None = None
     route_external_id: str | None = Field(default=None, max_length=64)
     stop_sequence: int | None = Field(default=None, ge=0)
-
-    @field_validator("phone", "contact_phone")
-    @classmethod
-    def _phones(cls, value: str | None) -> str | None:
-        return optional_e164(value)
 
     @field_validator("timezone")
     @classmethod
