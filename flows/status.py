@@ -10,12 +10,26 @@ from flows.model import ConversationState, Decision, DeliveryFacts, Reply
 MAX_STOPS_SAID = 10
 # An ETA this far in the past is stale (the route is running late): say the window instead.
 STALE_ETA = timedelta(minutes=10)
+# After a failed attempt, what the customer can do depends on why it failed: a code or a place
+# to leave it, the full address, or a person when the package itself is lost or damaged. Any
+# other reason: a new time, or a pickup.
+NEXT_STEP_AFTER = {
+    "no_access": "status.failed_access",
+    "no_safe_location": "status.failed_access",
+    "address_incorrect_or_incomplete": "status.failed_address",
+    "refused": "status.failed_refused",
+    "lost": "status.failed_lost",
+    "damaged": "status.failed_damaged",
+}
 
 
 def where_is(
     state: ConversationState, delivery: DeliveryFacts, now: datetime | None = None
 ) -> Decision:
-    return Decision(status_reply(delivery, now), state)
+    reply = status_reply(delivery, now)
+    if reply.key == "status.failed_address":  # the next message may be the address alone
+        return Decision(reply, state.waiting_for("address"))
+    return Decision(reply, state)
 
 
 def status_reply(d: DeliveryFacts, now: datetime | None = None) -> Reply:
@@ -33,7 +47,7 @@ def status_reply(d: DeliveryFacts, now: datetime | None = None) -> Reply:
         )
     if d.status == "failed_attempt":
         return Reply(
-            "status.failed_attempt",
+            NEXT_STEP_AFTER.get(d.failure_reason or "", "status.failed_attempt"),
             {**base, "reason": d.failure_reason, "attempts": d.attempt_count},
         )
     if d.status in ("scheduled", "created"):

@@ -1,0 +1,79 @@
+"""After a failed attempt the customer is told the next step that fits why it failed."""
+
+from __future__ import annotations
+
+import pytest
+from sms_helpers import Says, get_delivery, seed_delivery
+
+from data.types import DeliveryStatus
+
+FAILED = {"status": DeliveryStatus.FAILED_ATTEMPT, "attempts": 1}
+
+
+@pytest.mark.parametrize(
+    ("reason", "said", "not_said"),
+    [
+        ("recipient_unavailable", ["no one was available", "RESCHEDULE", "HOLD"], ["AGENT"]),
+        ("business_closed", ["the business was closed", "RESCHEDULE"], ["AGENT"]),
+        ("no_access", ["gate or door code", "where to leave it", "RESCHEDULE"], ["AGENT"]),
+        ("no_safe_location", ["where to leave it", "driver"], ["AGENT"]),
+        ("address_incorrect_or_incomplete", ["full address", "unit", "ZIP"], ["RESCHEDULE"]),
+        ("refused", ["refused", "mistake", "RESCHEDULE"], ["HOLD"]),
+        ("lost", ["sorry", "missing", "AGENT"], ["RESCHEDULE", "HOLD"]),
+        ("damaged", ["sorry", "damaged", "AGENT"], ["RESCHEDULE", "HOLD"]),
+        ("weather_or_force_majeure", ["weather", "RESCHEDULE"], ["AGENT"]),
+        (None, ["a problem on the route", "RESCHEDULE"], ["AGENT"]),
+    ],
+)
+async def test_the_status_says_the_next_step_for_the_reason(
+    maria, sms_services, nlu, reason, said, not_said
+):
+    nlu.script["where is my package"] = Says("where_is_my_package")
+    await seed_delivery(sms_services, failure_reason=reason, **FAILED)
+    reply = await maria.says("where is my package")
+    assert "DS20461187" in reply
+    for words in said:
+        assert words in reply, (reason, reply)
+    for words in not_said:
+        assert words not in reply, (reason, reply)
+
+
+async def test_after_an_incomplete_address_the_address_alone_is_taken(maria, sms_services, nlu):
+    nlu.script["where is my package"] = Says("where_is_my_package")
+    nlu.script["12 hudson st apt 4b, 07030"] = Says("inform", confidence=0.55)
+    delivery_id = await seed_delivery(
+        sms_services, failure_reason="address_incorrect_or_incomplete", **FAILED
+    )
+    assert "full address" in await maria.says("where is my package")
+    assert "Done" in await maria.says("12 Hudson St Apt 4B, 07030")
+    delivery = await get_delivery(sms_services, delivery_id)
+    assert (delivery.address_line1, delivery.address_line2) == ("12 Hudson St", "Apt 4B")
+
+
+async def test_after_an_incomplete_address_another_question_is_still_answered(
+    maria, sms_services, nlu
+):
+    nlu.script["where is my package"] = Says("where_is_my_package")
+    nlu.script["can you come tomorrow instead"] = Says("reschedule_delivery")
+    await seed_delivery(sms_services, failure_reason="address_incorrect_or_incomplete", **FAILED)
+    await maria.says("where is my package")
+    reply = await maria.says("can you come tomorrow instead")
+    assert "address" not in reply.lower() and ("Deliver" in reply or "1)" in reply)
+
+
+async def test_after_no_access_a_gate_code_goes_on_the_delivery(maria, sms_services, nlu):
+    nlu.script["where is my package"] = Says("where_is_my_package")
+    nlu.script["gate code is 4512"] = Says(
+        "give_delivery_instructions", entities={"access_code": "4512"}
+    )
+    delivery_id = await seed_delivery(sms_services, failure_reason="no_access", **FAILED)
+    assert "gate or door code" in await maria.says("where is my package")
+    await maria.says("gate code is 4512")
+    assert (await get_delivery(sms_services, delivery_id)).access_code == "4512"
+
+
+async def test_a_lost_package_in_spanish_points_to_a_person(maria, sms_services, nlu):
+    nlu.script["donde esta mi paquete"] = Says("where_is_my_package", language="es")
+    await seed_delivery(sms_services, failure_reason="lost", **FAILED)
+    reply = await maria.says("donde esta mi paquete")
+    assert "Lo sentimos" in reply and "AGENTE" in reply and "CAMBIAR" not in reply
