@@ -1,14 +1,17 @@
 """Business deliveries: receiving hours ("Mon-Fri 8am-4pm") narrow the windows we offer, and
-the hours and dock are said where the customer needs them (status, rebook)."""
+the hours and dock are said where the customer needs them (status, rebook). Hours a customer
+says in the conversation ("we're only open 9-12 on saturdays") narrow them too."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import time
 
 from flows.model import DeliveryFacts
 from flows.policy import Policy
+from nlu.timeparse import stated_hours
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(
@@ -33,19 +36,25 @@ def receiving(text: str | None) -> tuple[tuple[int, ...], time, time] | None:
     return (days, opens, close) if opens < close else None
 
 
-def narrowed(policy: Policy, d: DeliveryFacts) -> Policy:
-    """The operator's policy, limited to this business's receiving days and hours."""
+def narrowed(
+    policy: Policy, d: DeliveryFacts, transcript: Sequence[tuple[str, str]] = ()
+) -> Policy:
+    """The operator's policy, limited to this delivery's receiving days and hours: the
+    business's on record, and those the customer said in this conversation."""
     hours = receiving(d.receiving_hours)
-    if hours is None:
-        return policy
-    days, opens, close = hours
-    return replace(
-        policy,
-        receiving_days=days,
-        receiving_open=opens,
-        receiving_close=close,
-        receiving_tz=d.timezone,
-    )
+    if hours is not None:
+        days, opens, close = hours
+        policy = replace(
+            policy,
+            receiving_days=days,
+            receiving_open=opens,
+            receiving_close=close,
+            receiving_tz=d.timezone,
+        )
+    said = tuple(h for who, text in transcript if who == "customer" for h in stated_hours(text))
+    if said:
+        policy = replace(policy, said_hours=said, receiving_tz=d.timezone)
+    return policy
 
 
 def _clock(hour: str, minute: str | None, half: str | None) -> time:

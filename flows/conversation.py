@@ -107,7 +107,7 @@ def _act(
     """The intent's own flow, once the delivery is known."""
     match u.intent:
         case "reschedule_delivery":
-            return rebook.start(state, u, d, facts, now, narrowed(policy, d))
+            return rebook.start(state, u, d, facts, now, narrowed(policy, d, state.transcript))
         case "change_address":
             return address.change(state, u, d)
         case "give_delivery_instructions":
@@ -154,9 +154,13 @@ def _answer_pending(
         return None
     match kind:
         case "rebook_pick":
-            return rebook.answer_pick(state, u, d, facts, now, narrowed(policy, d))
+            return rebook.answer_pick(
+                state, u, d, facts, now, narrowed(policy, d, state.transcript)
+            )
         case "rebook_confirm":
-            return rebook.answer_confirm(state, u, d, facts, now, narrowed(policy, d))
+            return rebook.answer_confirm(
+                state, u, d, facts, now, narrowed(policy, d, state.transcript)
+            )
         case "address":
             return address.answer(state, u, d)
         case "instructions":

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import time
 
 from bot.settings import Settings
+from nlu.timeparse import Hours
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,8 @@ class Policy:
     receiving_open: time | None = None
     receiving_close: time | None = None
     receiving_tz: str | None = None
+    # Hours the customer said in this conversation ("we're only open 9-12 on saturdays").
+    said_hours: tuple[Hours, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Policy:

@@ -42,15 +42,34 @@ def day_windows(day: date, policy: Policy) -> list[Window]:
 
 
 def _receiving(window: Window, policy: Policy) -> bool:
-    """Within a business's receiving days and hours (always, for a home delivery)."""
-    if policy.receiving_days is None:
+    """Within the hours the delivery can be received that day (always, for a home delivery
+    whose customer said none)."""
+    if policy.receiving_days is None and not policy.said_hours:
         return True
     tz = ZoneInfo(policy.receiving_tz or policy.timezone)
     start, end = window.start.astimezone(tz), window.end.astimezone(tz)
-    if start.weekday() not in policy.receiving_days:
+    hours = _receiving_hours(start.date(), policy)
+    if hours is None:
         return False
-    opens, close = policy.receiving_open or time(0), policy.receiving_close or time(23, 59)
+    opens, close = hours
     return start.time() >= opens and end.time() <= close and end.date() == start.date()
+
+
+def _receiving_hours(day: date, policy: Policy) -> tuple[time, time] | None:
+    """A day's receiving hours: the business's on record, narrowed by hours the customer said
+    for every day, and replaced by those they said for that weekday ("open 9-12 saturdays")."""
+    receives = policy.receiving_days is None or day.weekday() in policy.receiving_days
+    opens, close = policy.receiving_open or time(0), policy.receiving_close or time(23, 59)
+    for said in policy.said_hours:
+        said_opens = time.fromisoformat(said.opens) if said.opens else None
+        said_close = time.fromisoformat(said.closes) if said.closes else None
+        if said.days is None:
+            opens = max(opens, said_opens or opens)
+            close = min(close, said_close or close)
+        elif day.weekday() in said.days:
+            receives = True
+            opens, close = said_opens or opens, said_close or close
+    return (opens, close) if receives and opens < close else None
 
 
 def servable(now: datetime, load: Load, policy: Policy) -> Iterator[Window]:

@@ -11,14 +11,17 @@ English vocabulary. The conventions are the operator's, not the calendar's:
   the delivery day) has not ended; "next <weekday>" and "this coming <weekday>" said on that
   day are a week later; "this weekend" is the coming Saturday. A rebook reads today's weekday
   said on its own as next week's (`todays_weekday_named`: today's routes are already planned);
-- numeric dates are US month/day; a time with no day leaves the date empty.
+- numeric dates are US month/day; a time with no day leaves the date empty;
+- opening hours said ("we're only open 9-12 on saturdays", "we close at noon") are neither
+  the window nor the day asked: `stated_hours` reads them, with the weekdays they name.
 
 Modules, in the order a message goes through them: `normalize` (SMS and Spanish to plain
-English), `days`, `windows` (built on `clock`), and `when` (`parse_when`, which puts them
+English), `hours`, `days`, `windows` (built on `clock`), and `when` (`parse_when`, which puts them
 together). `vocabulary` holds the day parts and calendar words they share. Names with a
 leading underscore are shared inside this package only; the public names are the ones below.
 """
 
+from nlu.timeparse.hours import Hours, stated_hours
 from nlu.timeparse.normalize import normalize_sms
 from nlu.timeparse.vocabulary import AFTERNOON, EVENING, LUNCH_END, MONTHS, MORNING, WEEKDAYS
 from nlu.timeparse.when import When, parse_when, todays_weekday_named
@@ -30,8 +33,10 @@ __all__ = [
     "MONTHS",
     "MORNING",
     "WEEKDAYS",
+    "Hours",
     "When",
     "normalize_sms",
     "parse_when",
+    "stated_hours",
     "todays_weekday_named",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from nlu.timeparse.vocabulary import MONTHS, WEEKDAYS
@@ -124,10 +125,12 @@ def _resolve_day(kind: str, match: re.Match[str], today: date) -> date | None:
     return None
 
 
-def _day(text: str, today: date) -> date | None:
+def _day(text: str, today: date, aside: Sequence[tuple[int, int]] = ()) -> date | None:
+    """The day asked; `aside` holds spans whose days are said in passing ("we're only open 9-12
+    on saturdays"), the ask only when no other day is said."""
     found = [
         (match.start(), resolved)
-        for kind, match in _days_asked(text)
+        for kind, match in _outside(_days_asked(text), aside)
         if (resolved := _resolve_day(kind, match, today)) is not None
     ]
     if not found:
@@ -149,6 +152,17 @@ def _todays_weekday_only(text: str, today: date) -> bool:
     return bool(said_today) and all(
         kind == "weekday" and not match.group("next") for kind, match in said_today
     )
+
+
+def _outside(
+    mentions: list[tuple[str, re.Match[str]]], aside: Sequence[tuple[int, int]]
+) -> list[tuple[str, re.Match[str]]]:
+    kept = [
+        (kind, match)
+        for kind, match in mentions
+        if not any(start <= match.start() < end for start, end in aside)
+    ]
+    return kept or mentions
 
 
 def _days_asked(text: str) -> list[tuple[str, re.Match[str]]]:

@@ -112,7 +112,9 @@ _SHORTHAND = _words(
     }
 )
 # "sat" is a weekday unless something sat somewhere: "it sat on the porch".
-_SAT = re.compile(r"(?<!\bit )(?<!\bhas )(?<!\bbeen )(?<!\bjust )\bsat\b(?!\s+(?:on|in|out|there))")
+_SAT = re.compile(
+    r"(?<!\bit )(?<!\bhas )(?<!\bbeen )(?<!\bjust )\bsat\b(?!\s+(?:on|in|out|there)\b)"
+)
 
 
 def normalize_sms(text: str) -> str:

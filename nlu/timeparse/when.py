@@ -1,4 +1,5 @@
-"""What a message asks for: a day and/or a window, as `When`."""
+"""What a message asks for: a day and/or a window, as `When` (hours it says it is open are
+not the ask: they are read by `stated_hours`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from nlu.timeparse.clock import _fmt
 from nlu.timeparse.days import _day, _todays_weekday_only
+from nlu.timeparse.hours import _hours_spans
 from nlu.timeparse.normalize import normalize_sms
 from nlu.timeparse.vocabulary import EVENING
 from nlu.timeparse.windows import _window
@@ -24,8 +26,9 @@ class When:
 def parse_when(text: str, now: datetime) -> When:
     """The day and window a message asks for; `now` is the recipient's local time."""
     normalized = normalize_sms(text)
-    day = _day(normalized, now.date())
-    after, before = _window(normalized)
+    hours = _hours_spans(normalized)
+    day = _day(normalized, now.date(), aside=hours)
+    after, before = _window(_blanked(normalized, hours))
     if day == now.date() and _todays_weekday_only(normalized, day) and _over(before, now):
         day += timedelta(days=7)  # "wednesday morning" said on Wednesday afternoon
     return When(date=day, after=_fmt(after), before=_fmt(before))
@@ -35,6 +38,12 @@ def todays_weekday_named(text: str, today: date) -> bool:
     """Whether the message asks for today only by naming its weekday ("bring it wednesday" on a
     Wednesday), not as "today", "tonight", "this afternoon" or "this wednesday"."""
     return _todays_weekday_only(normalize_sms(text), today)
+
+
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def _over(before: int | None, now: datetime) -> bool:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from bot.services import Services
 from bot.sms.signature import sign
 from data.models import Carrier, Delivery, Driver, Route, RouteStop
 from data.types import DeliveryStatus
+from nlu.timeparse import parse_when
 from nlu.understanding import Entities, NluUnavailable, Understanding
 
 # Tuesday 2025-03-04 10:00 in New York.
@@ -30,6 +32,13 @@ class Says:
     confidence: float = 0.95
     language: str = "en"
     entities: dict[str, Any] = field(default_factory=dict)
+
+
+def proposes(text: str) -> Says:
+    """A rebook naming a day and time, with the entities the NLU reads in it at NOW."""
+    when = parse_when(text, NOW.astimezone(ZoneInfo("America/New_York")).replace(tzinfo=None))
+    entities = {"date": when.date, "after": when.after, "before": when.before}
+    return Says("reschedule_delivery", entities=entities)
 
 
 class ScriptedNlu:

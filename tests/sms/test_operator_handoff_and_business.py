@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sms_helpers import Says, rows, seed_delivery
+from sms_helpers import Says, proposes, rows, seed_delivery
 
 from data.models import DeliveryException
 
@@ -85,3 +85,21 @@ async def test_a_business_rebooking_is_offered_only_windows_in_its_receiving_hou
     saturday = await maria.says("saturday morning then")
     assert saturday.startswith("That's outside your receiving hours (Mon-Fri 9am-5pm).")
     assert "Sat" not in saturday and "Mon Mar 10, 10am-12pm" in saturday
+
+
+async def test_a_business_open_on_a_day_its_record_lacks_is_booked_in_the_hours_it_says(
+    maria, sms_services, nlu
+):
+    said = "we're only open 9-12 on saturdays, can you come saturday"
+    nlu.script[said] = proposes(said)
+    await _dental_studio(sms_services)
+    assert "Sat Mar 8, 10am-12pm?" in await maria.says(said)
+
+
+async def test_a_business_opening_late_on_one_day_is_booked_after_it_opens(
+    maria, sms_services, nlu
+):
+    said = "on fridays we open at 11, can you come friday"
+    nlu.script[said] = proposes(said)
+    await _dental_studio(sms_services)
+    assert "Fri Mar 7, 12-2pm?" in await maria.says(said)

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-from sms_helpers import NOW, Says, count, get_delivery, rows, seed_delivery
+from sms_helpers import Says, count, get_delivery, proposes, rows, seed_delivery
 
 from data.models import DeliveryEvent, DeliveryException, OutboxEvent, RouteStop
 from data.types import DeliveryStatus
-from nlu.timeparse import parse_when
 
 REBOOK = Says("reschedule_delivery")
-
-
-def _proposes(text: str) -> Says:
-    """A rebook naming a day and time, read as the NLU reads it on Tuesday Mar 4 at 10am."""
-    when = parse_when(text, NOW.astimezone(ZoneInfo("America/New_York")).replace(tzinfo=None))
-    entities = {"date": when.date, "after": when.after, "before": when.before}
-    return Says("reschedule_delivery", entities=entities)
 
 
 async def test_a_failed_attempt_can_be_rebooked_from_the_offer(maria, sms_services, nlu):
@@ -145,7 +136,7 @@ async def test_a_delivered_package_cannot_be_rebooked(maria, sms_services, nlu):
 async def test_a_missed_delivery_rebooked_for_todays_weekday_goes_to_next_week(
     text, maria, sms_services, nlu
 ):
-    nlu.script[text] = _proposes(text)
+    nlu.script[text] = proposes(text)
     await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
     confirm = await maria.says(text)
     assert "Tue Mar 11" in confirm and "YES" in confirm
@@ -153,7 +144,7 @@ async def test_a_missed_delivery_rebooked_for_todays_weekday_goes_to_next_week(
 
 @pytest.mark.parametrize("text", ["today", "tonight after 6", "this afternoon please"])
 async def test_today_said_in_words_is_today_and_too_soon(text, maria, sms_services, nlu):
-    nlu.script[text] = _proposes(text)
+    nlu.script[text] = proposes(text)
     await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
     reply = await maria.says(text)
     assert reply.startswith("Today's routes are already set") and "Mar 11" not in reply
@@ -207,3 +198,34 @@ async def test_a_number_to_what_day_and_time_asks_for_the_day_again(maria, sms_s
     asked = await maria.says("none of those")
     assert "What day and time" in asked
     assert await maria.says("2") == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "booked"),
+    [
+        ("we open at 10 on saturdays, can you come saturday", "Sat Mar 8, 10am-12pm"),
+        ("saturdays we're only open 9-12. saturday please", "Sat Mar 8, 10am-12pm"),
+        ("can you come saturday? we close at noon on saturdays", "Sat Mar 8, 8-10am"),
+        ("sábado solo abrimos de 10 a 2, pueden venir el sábado", "Sat Mar 8, 10am-12pm"),
+        ("we open at 1 on thursdays, come thursday", "Thu Mar 6, 2-4pm"),
+        ("we're open 9-12 on saturdays, can you come thursday", "Thu Mar 6, 8-10am"),
+    ],
+)
+async def test_hours_the_customer_says_narrow_the_window_on_the_days_they_name(
+    text, booked, maria, sms_services, nlu
+):
+    nlu.script[text] = proposes(text)
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    assert f"Deliver DS20461187 {booked}?" in await maria.says(text)
+
+
+async def test_hours_said_earlier_still_narrow_the_windows_offered_after_a_no(
+    maria, sms_services, nlu
+):
+    said = "we only open at 10 on weekdays, can you come wednesday"
+    nlu.script[said] = proposes(said)
+    nlu.script["no"] = Says("deny")
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    assert "Wed Mar 5, 10am-12pm?" in await maria.says(said)
+    offer = await maria.says("no")
+    assert "We can deliver" in offer and "8-10am" not in offer
