@@ -151,10 +151,13 @@ def _by_intent(u: Understanding, question: Question) -> Answer | None:
 def picks_a_number(u: Understanding) -> bool:
     """ "2", "#1", "option 3", "the 2nd one": a pick from a numbered list, which answers no
     yes/no question (asked again, rather than read as the help menu or a guessed yes)."""
-    return pick_index(u.text, _LONGEST_LIST) is not None
+    if pick_index(u.text, _LONGEST_LIST) is not None:
+        return True
+    return _BARE_NUMBER.fullmatch(plain(u.text).strip(" .!?")) is not None
 
 
 _LONGEST_LIST = 5
+_BARE_NUMBER = re.compile(r"(?:(?:option|opcion|number|num|nr)\s*)?#?\s*\d{1,2}")
 
 
 def new_request(u: Understanding, *, own: frozenset[str] = frozenset()) -> bool:

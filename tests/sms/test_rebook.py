@@ -158,6 +158,7 @@ async def test_today_said_in_words_is_today_and_too_soon(text, maria, sms_servic
         ("#3", Says("nlu_fallback", confidence=0.3)),
         ("option 2", Says("inform", confidence=0.6)),
         ("the 2nd one", Says("help", confidence=0.5)),
+        ("8", Says("inform", confidence=0.6)),
     ],
 )
 async def test_a_number_to_the_rebook_confirmation_asks_it_again(
@@ -175,7 +176,9 @@ async def test_a_number_to_the_rebook_confirmation_asks_it_again(
     assert "rebooked for Wed Mar 5, 12-2pm" in await maria.says("yes")
 
 
-@pytest.mark.parametrize(("text", "count_offered"), [("4", 3), ("5th", 3)])
+@pytest.mark.parametrize(
+    ("text", "count_offered"), [("4", 3), ("5th", 3), ("7", 3), ("#12", 3), ("option 9", 3)]
+)
 async def test_a_number_not_on_the_offer_asks_which_one(
     text, count_offered, maria, sms_services, nlu
 ):
