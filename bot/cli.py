@@ -9,6 +9,7 @@ import typer
 from bot.bench import ingest as bench_ingest
 from bot.bench import nlu as bench_nlu
 from bot.bench import sms as bench_sms
+from bot.commands import cases as cases_cmd
 from bot.commands import chat as chat_cmd
 from bot.commands import demo as demo_cmd
 from bot.commands import ingest as ingest_cmd
@@ -22,6 +23,7 @@ bench_app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=T
 app.add_typer(db_app, name="db")
 app.add_typer(bench_app, name="bench")
 app.add_typer(nlu_cmd.app, name="nlu")
+app.add_typer(cases_cmd.app, name="cases")
 
 app.command("import")(ingest_cmd.import_file)
 app.command("demo-data")(demo_cmd.demo_data)
