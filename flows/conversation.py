@@ -106,6 +106,9 @@ def _act(
 ) -> Decision:
     """The intent's own flow, once the delivery is known."""
     match u.intent:
+        case "reschedule_delivery" | "hold_for_pickup" if handoff.lost_or_damaged(d):
+            # Nothing to deliver or hold: a person sorts out a replacement or a refund.
+            return handoff.to_person(state, d, policy, why="lost_or_damaged")
         case "reschedule_delivery":
             return rebook.start(state, u, d, facts, now, narrowed(policy, d, state.transcript))
         case "change_address":

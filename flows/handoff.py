@@ -15,7 +15,21 @@ REASONS = {
     "low_confidence": ("not_understood", "the assistant did not understand twice in a row"),
     "nlu_unavailable": ("nlu_unavailable", "the assistant could not read the message"),
     "change_refused": ("change_refused", "the change the customer asked for needs a person"),
+    "lost_or_damaged": (
+        "lost_or_damaged",
+        "the carrier reported the package lost or damaged in transit; the customer asks for a "
+        "new delivery or a pickup",
+    ),
 }
+# What the customer is told, when it is more than "a person will text you back".
+REPLIES = {"lost_or_damaged": "handoff.lost_or_damaged"}
+# Failure reasons where the package itself is gone or broken: no new time or pickup can help.
+PACKAGE_LOST_OR_DAMAGED = frozenset({"lost", "damaged"})
+
+
+def lost_or_damaged(d: DeliveryFacts) -> bool:
+    """A failed attempt because the carrier lost or damaged the package in transit."""
+    return d.status == "failed_attempt" and d.failure_reason in PACKAGE_LOST_OR_DAMAGED
 
 
 def to_person(
@@ -44,7 +58,11 @@ def to_person(
         transcript=state.transcript,
     )
     done = replace(state.waiting_for(None), low_confidence=0)
-    return Decision(Reply("handoff.person", {"hours": policy.human_response_hours}), done, (case,))
+    params = {"hours": policy.human_response_hours}
+    if d is not None:
+        params |= {"tracking": d.tracking_number, "reason": d.failure_reason}
+    reply = Reply(REPLIES.get(why, "handoff.person"), params)
+    return Decision(reply, done, (case,))
 
 
 def hands_off(decision: Decision) -> bool:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
-from sms_helpers import Says, get_delivery, seed_delivery
+from datetime import date
 
+import pytest
+from sms_helpers import Says, count, get_delivery, proposes, rows, seed_delivery
+
+from data.models import DeliveryException
 from data.types import DeliveryStatus
 
 FAILED = {"status": DeliveryStatus.FAILED_ATTEMPT, "attempts": 1}
+TOMORROW = date(2025, 3, 5)
 
 
 @pytest.mark.parametrize(
@@ -77,3 +81,48 @@ async def test_a_lost_package_in_spanish_points_to_a_person(maria, sms_services,
     await seed_delivery(sms_services, failure_reason="lost", **FAILED)
     reply = await maria.says("donde esta mi paquete")
     assert "Lo sentimos" in reply and "AGENTE" in reply and "CAMBIAR" not in reply
+
+
+@pytest.mark.parametrize("reason", ["lost", "damaged"])
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("RESCHEDULE", None),
+        ("can you bring it tomorrow", Says("reschedule_delivery", entities={"date": TOMORROW})),
+        ("try again friday after 2 pls", proposes("try again friday after 2 pls")),
+        ("HOLD", None),
+        ("can i just pick it up at your depot", Says("hold_for_pickup")),
+    ],
+)
+async def test_a_lost_or_damaged_package_goes_to_a_person_not_a_new_time_or_pickup(
+    maria, sms_services, nlu, reason, text, says
+):
+    if says is not None:
+        nlu.script[text.lower()] = says
+    delivery_id = await seed_delivery(sms_services, failure_reason=reason, **FAILED)
+    reply = await maria.says(text)
+    assert "sorry" in reply and "person" in reply and "2 hours" in reply, reply
+    assert "1)" not in reply and "Reply YES" not in reply and "held for pickup at" not in reply
+    [case] = await rows(sms_services, DeliveryException)
+    assert (case.delivery_id, case.reason_code) == (delivery_id, "lost_or_damaged")
+    assert "carrier reported the package lost or damaged" in case.summary
+    delivery = await get_delivery(sms_services, delivery_id)
+    assert delivery.status == DeliveryStatus.FAILED_ATTEMPT
+
+
+async def test_a_lost_package_rebooked_in_spanish_is_apologised_for_in_spanish(
+    maria, sms_services, nlu
+):
+    await seed_delivery(sms_services, failure_reason="lost", **FAILED)
+    reply = await maria.says("CAMBIAR")
+    assert reply.startswith("Lo sentimos mucho: DS20461187 se perdio") and "persona" in reply
+    [case] = await rows(sms_services, DeliveryException)
+    assert case.reason_code == "lost_or_damaged"
+
+
+async def test_a_package_missed_for_another_reason_is_still_offered_a_new_time(
+    maria, sms_services, nlu
+):
+    await seed_delivery(sms_services, failure_reason="recipient_unavailable", **FAILED)
+    assert "1)" in await maria.says("RESCHEDULE")
+    assert await count(sms_services, DeliveryException) == 0
