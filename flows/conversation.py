@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 
 from flows import address, claims, handoff, hold, identify, instructions, rebook, refuse, smalltalk
 from flows.answers import SURE, new_request
@@ -237,14 +237,11 @@ def _resume(
     state = state.about(d.id).waiting_for(None)
     if not resume or resume.get("intent") not in DELIVERY_REQUESTS:
         return where_is(state, d, now)
-    entities = dict(resume.get("entities") or {})
-    if entities.get("date"):
-        entities["date"] = date.fromisoformat(entities["date"])
     original = Understanding(
         text=resume.get("text", ""),
         intent=resume["intent"],
         confidence=1.0,
         language=state.language,
-        entities=Entities(**entities),
+        entities=Entities.from_json(resume.get("entities") or {}),
     )
     return _act(state, original, d, facts, now, policy)

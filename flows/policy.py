@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 
 from bot.settings import Settings
 from nlu.timeparse import Hours
@@ -35,6 +35,8 @@ class Policy:
     receiving_tz: str | None = None
     # Hours the customer said in this conversation ("we're only open 9-12 on saturdays").
     said_hours: tuple[Hours, ...] = ()
+    # Days the customer said they cannot take in this rebook ("we're closed the 24th").
+    days_ruled_out: frozenset[date] = frozenset()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Policy:

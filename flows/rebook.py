@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flows.answers import COMMON, Question, phrases, picks_a_number, yes_or_no
@@ -64,6 +64,7 @@ def start(
         reply = Reply("rebook.person_decides", {"hours": policy.human_response_hours})
         return Decision(reply, done, (case,))
     u = _not_today(u, d, now)
+    policy = _without_days_ruled_out(state, u, policy)
     if _proposes_time(u):
         return _proposed(state, u, d, facts, now, policy)
     return _offer(state, d, facts, now, policy, key="rebook.offer")
@@ -79,24 +80,27 @@ def answer_pick(
 ) -> Decision | None:
     """The customer picks 1-3 from the offer, or proposes a day or time of their own."""
     u = _not_today(u, d, now)
+    policy = _without_days_ruled_out(state, u, policy)
     options = [Window.from_json(w) for w in (state.pending or {}).get("options", [])]
     weekdays = [w.start.astimezone(ZoneInfo(d.timezone)).weekday() for w in options]
     picked = pick_index(u.text, len(options), weekdays)
     if picked is not None:
-        return _confirm(state, d, options[picked])
+        return _confirm(state, d, options[picked], policy)
     if _proposes_time(u):
         return _proposed(state, u, d, facts, now, policy)
+    if u.entities.ruled_out:  # "none of those, fridays are bad": the offer without them
+        return _offer(state, d, facts, now, policy, key="rebook.offer")
     if picks_a_number(u):  # "4" to a choice of 3, or a number to "what day and time?"
         return _ask_pick_again(state, options)
     answer = yes_or_no(u)
     if answer == "yes" and options:
         if len(options) == 1:
-            return _confirm(state, d, options[0])
+            return _confirm(state, d, options[0], policy)
         return Decision(Reply("rebook.which", {"count": len(options)}), state)
     if answer == "no":
         done = state.waiting_for(None)
-        return Decision(Reply("rebook.ask_time"), done.waiting_for("rebook_pick", options=[]))
-    return None
+        return Decision(Reply("rebook.ask_time"), _waiting(done, "rebook_pick", policy, options=[]))
+    return _asked_again(state, u, d, facts, now, policy)
 
 
 def answer_confirm(
@@ -110,9 +114,10 @@ def answer_confirm(
     """The reply to "Deliver it <window>? Reply YES": a yes books it, a no offers others, and
     another day or time is proposed instead (a yes that names this window's day still books)."""
     u = _not_today(u, d, now)
+    policy = _without_days_ruled_out(state, u, policy)
     window = Window.from_json(state.pending["window"]) if state.pending else None
     if window and picks_a_number(u):  # "2" to "Deliver it Wed 12-2pm? Reply YES"
-        return _confirm(state, d, window)
+        return _confirm(state, d, window, policy)
     answer = yes_or_no(u, CONFIRM)
     if window and answer == "yes" and (not _proposes_time(u) or _within(u, window, d)):
         done = state.waiting_for(None)
@@ -131,7 +136,22 @@ def answer_confirm(
         return _proposed(state, u, d, facts, now, policy)
     if answer == "no":
         return _offer(state, d, facts, now, policy, key="rebook.offer")
-    return None
+    return _asked_again(state, u, d, facts, now, policy)
+
+
+def _asked_again(
+    state: ConversationState,
+    u: Understanding,
+    d: DeliveryFacts,
+    facts: Facts,
+    now: datetime,
+    policy: Policy,
+) -> Decision | None:
+    """ "Any time this week" or RESCHEDULE while rebooking: the same rebook, started over with
+    the days already ruled out; anything else is not an answer (None)."""
+    if u.intent != "reschedule_delivery":
+        return None
+    return start(state, u, d, facts, now, policy)
 
 
 def _proposed(
@@ -146,7 +166,7 @@ def _proposed(
     terms = {"after": e.after, "before": e.before, "tz": d.timezone}
     window = matching(now, facts.load, policy, day=e.date, **terms)
     if window is not None:
-        return _confirm(state, d, window)
+        return _confirm(state, d, window, policy)
     today = now.astimezone(ZoneInfo(d.timezone)).date()
     if e.date is not None and e.date.weekday() not in policy.operating_days:
         key, params = "rebook.closed_day", {"day": e.date}
@@ -195,15 +215,17 @@ def _offer(
         )
         reply = Reply("rebook.no_capacity", {"hours": policy.human_response_hours})
         return Decision(reply, done, (case,))
-    asked = state.waiting_for("rebook_pick", options=[w.to_json() for w in options])
+    asked = _waiting(state, "rebook_pick", policy, options=[w.to_json() for w in options])
     windows = [(w.start, w.end) for w in options]
     params = {"windows": windows, "tz": d.timezone, "receiving": d.receiving_hours}
     params.update(extra or {})
     return Decision(Reply(key, params), asked)
 
 
-def _confirm(state: ConversationState, d: DeliveryFacts, window: Window) -> Decision:
-    asked = state.waiting_for("rebook_confirm", window=window.to_json())
+def _confirm(
+    state: ConversationState, d: DeliveryFacts, window: Window, policy: Policy
+) -> Decision:
+    asked = _waiting(state, "rebook_confirm", policy, window=window.to_json())
     reply = Reply(
         "rebook.confirm",
         {
@@ -220,6 +242,20 @@ def _ask_pick_again(state: ConversationState, options: list[Window]) -> Decision
     if not options:
         return Decision(Reply("rebook.ask_time"), state)
     return Decision(Reply("rebook.which", {"count": len(options)}), state)
+
+
+def _without_days_ruled_out(state: ConversationState, u: Understanding, policy: Policy) -> Policy:
+    """The policy with the days the customer ruled out in this rebook, in this message or an
+    earlier one, kept out of every offer; a day they ask for again is back in."""
+    earlier = {date.fromisoformat(day) for day in (state.pending or {}).get("ruled_out", ())}
+    days = (earlier | set(u.entities.ruled_out)) - {u.entities.date}
+    return replace(policy, days_ruled_out=frozenset(days))
+
+
+def _waiting(state: ConversationState, kind: str, policy: Policy, **details) -> ConversationState:
+    """Waiting for the answer to a rebook question, the days ruled out kept for the next turn."""
+    ruled_out = sorted(day.isoformat() for day in policy.days_ruled_out)
+    return state.waiting_for(kind, ruled_out=ruled_out, **details)
 
 
 def _within(u: Understanding, window: Window, d: DeliveryFacts) -> bool:

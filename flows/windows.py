@@ -73,14 +73,15 @@ def _receiving_hours(day: date, policy: Policy) -> tuple[time, time] | None:
 
 
 def servable(now: datetime, load: Load, policy: Policy) -> Iterator[Window]:
-    """Windows from tomorrow to the horizon with room left, earliest first.
+    """Windows from tomorrow to the horizon with room left, earliest first, on no day the
+    customer ruled out.
 
     Today's routes are already planned and loaded, so a rebook starts the next operating day.
     """
     today = now.astimezone(ZoneInfo(policy.timezone)).date()
     for offset in range(1, policy.rebook_horizon_days + 1):
         day = today + timedelta(days=offset)
-        if load.per_day.get(day, 0) >= policy.daily_capacity:
+        if day in policy.days_ruled_out or load.per_day.get(day, 0) >= policy.daily_capacity:
             continue
         for window in day_windows(day, policy):
             if load.per_window.get(window.start, 0) >= policy.window_capacity:

@@ -401,6 +401,7 @@ def resolve_entities(
         date=when.date,
         after=when.after,
         before=when.before,
+        ruled_out=when.ruled_out,
         delay_minutes=delay,
         stop=stop,
     )

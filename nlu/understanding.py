@@ -61,13 +61,24 @@ class Entities:
     date: date | None = None  # resolved against "now" in the recipient's time zone
     after: str | None = None  # "HH:MM", window lower bound
     before: str | None = None  # "HH:MM", window upper bound
+    ruled_out: tuple[date, ...] = ()  # days the customer says they cannot take ("not friday")
     delay_minutes: int | None = None  # drivers
     stop: int | None = None  # drivers
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["date"] = self.date.isoformat() if self.date else None
+        data["ruled_out"] = [day.isoformat() for day in self.ruled_out]
         return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Entities:
+        """The inverse of as_json (a request kept while the delivery is asked for)."""
+        data = dict(data)
+        if data.get("date"):
+            data["date"] = date.fromisoformat(data["date"])
+        data["ruled_out"] = tuple(date.fromisoformat(d) for d in data.get("ruled_out") or ())
+        return cls(**data)
 
 
 @dataclass(frozen=True, slots=True)

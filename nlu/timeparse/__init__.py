@@ -12,6 +12,8 @@ English vocabulary. The conventions are the operator's, not the calendar's:
   day are a week later; "this weekend" is the coming Saturday. A rebook reads today's weekday
   said on its own as next week's (`todays_weekday_named`: today's routes are already planned);
 - numeric dates are US month/day; a time with no day leaves the date empty;
+- days the customer rules out ("we're closed the 24th", "not wednesday") are never the day
+  asked: `When.ruled_out` lists them, a habit ("fridays are bad") for the next few weeks;
 - opening hours said ("we're only open 9-12 on saturdays", "we close at noon") are neither
   the window nor the day asked: `stated_hours` reads them, with the weekdays they name.
 

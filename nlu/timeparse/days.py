@@ -167,14 +167,59 @@ def _outside(
 
 def _days_asked(text: str) -> list[tuple[str, re.Match[str]]]:
     """The days said, less those the customer rules out, in text order."""
+    return _asked_and_ruled_out(text)[0]
+
+
+def _days_ruled_out(text: str, today: date) -> list[date]:
+    """The days the customer says they cannot take ("we're closed the 24th", "not wednesday"),
+    in order. A weekday said as a habit ("fridays are bad") rules out the next few of it, and
+    today's weekday said on its own ("not wednesday" on a Wednesday) next week's as well."""
+    days: set[date] = set()
+    for kind, match in _asked_and_ruled_out(text)[1]:
+        day = _resolve_day(kind, match, today)
+        if day is None:
+            continue
+        days.add(day)
+        if kind == "weekday" and match.group(0).endswith("s"):
+            days.update(day + timedelta(weeks=n) for n in range(1, _HABIT_WEEKS))
+        elif kind == "weekday" and day == today and not match.group("next"):
+            days.add(day + timedelta(weeks=1))
+    return sorted(days)
+
+
+# How many weeks a weekday ruled out as a habit ("we're closed saturdays") is kept out of offers.
+_HABIT_WEEKS = 5
+
+
+def _asked_and_ruled_out(
+    text: str,
+) -> tuple[list[tuple[str, re.Match[str]]], list[tuple[str, re.Match[str]]]]:
+    """The days said, split into those asked for and those the customer rules out."""
     asked: list[tuple[str, re.Match[str]]] = []
+    ruled_out: list[tuple[str, re.Match[str]]] = []
     ruled_out_end: int | None = None
     for kind, match in _day_mentions(text):
         if _day_ruled_out(text, *match.span()) or _listed_after(text, ruled_out_end, match):
             ruled_out_end = match.end()
+            if _ruled_out_by_what_follows(text, match.end()):
+                ruled_out.extend(_listed_before(text, asked, match))
+            ruled_out.append((kind, match))
         else:
             asked.append((kind, match))
-    return asked
+    return asked, ruled_out
+
+
+def _listed_before(
+    text: str, asked: list[tuple[str, re.Match[str]]], match: re.Match[str]
+) -> list[tuple[str, re.Match[str]]]:
+    """ "wednesday and thursday are bad", "mon, tue or wed we're closed": the days listed right
+    before a day ruled out by what follows it, taken off `asked` (the last link "and"/"or")."""
+    taken: list[tuple[str, re.Match[str]]] = []
+    start, link = match.start(), _LISTED
+    while asked and link.fullmatch(text[asked[-1][1].end() : start]):
+        taken.insert(0, asked.pop())
+        start, link = taken[0][1].start(), _LISTED_OR_COMMA
+    return taken
 
 
 def _day_mentions(text: str) -> list[tuple[str, re.Match[str]]]:
@@ -216,12 +261,20 @@ _NOT_THERE_BEFORE = re.compile(
     rf"\b{_UNTURNED_WORDS}{{0,3}}?\s+(?:on\s+)?$"
 )
 _DAY_NEGATED = re.compile(
-    r"\b(?:not|no|cant|can't|cannot|wont|won't|never|except)"
-    r"(?:\s+(?:do|make|on|this|the|be|there|here|home|available|around|free|in|el|la))*\s*$"
+    r"(?:\b(?:not|no|cant|can't|cannot|wont|won't|never|except|avoid|other\s+than|apart\s+from"
+    r"|(?:anything|any\s+day|anytime|any\s+time)\s+but)"
+    # "no puedo el viernes", "no me viene bien el martes", "can't take it on the 24th"
+    r"|\bno\s+(?:puedo|podemos|estoy|estamos|me\s+(?:sirve|viene\s+bien|queda\s+bien))"
+    r"|\b(?:cant|can't|cannot|wont|won't)\s+(?:take|receive|accept|get|sign\s+for)"
+    r"(?:\s+(?:it|them|deliveries|a\s+delivery|the\s+package))?)"
+    r"(?:\s+(?:do|make|on|this|the|be|there|here|home|available|around|free|in|el|la|los))*\s*$"
 )
 _RULED_OUT_AFTER = re.compile(
     r"^\s*(?:doesnt|doesn't|does\s+not|dont|don't|wont|won't|isnt|isn't|is\s+no\s+good|"
-    r"no\s+good|(?:is|are)\s+bad|are\s+no\s+good|no\s+me\s+sirve|no\s+puedo|no\s+funciona)\b"
+    r"no\s+good|(?:is|are)\s+bad|are\s+no\s+good|no\s+me\s+sirven?|no\s+puedo|no\s+funciona|"
+    r"(?:is|are)\s+(?:out(?!\s+for\b)|impossible)|no\s+me\s+(?:viene|queda)\s+bien|"
+    # "martes no, jueves si": a bare no after the day, ending its clause
+    r"no(?=\s*(?:[,.;!]|$)))\b"
 )
 _WHO = (
     r"(?:we're|were|we\s+are|we'll\s+be|well\s+be|we\s+will\s+be|i'm|im|i\s+am|i'll\s+be|ill\s+be|"
@@ -240,7 +293,8 @@ _CLOSED_AFTER = re.compile(
     r"(?:\s+(?:all\s+day|that\s+day|then|for(?:\s+\w+){1,3}))?"
     r"\s*(?:[,.;:!?-]|$|(?:so|but|can|could|would|pls|please|and|&)\b)"
 )
-_LISTED = re.compile(r"\s*,?\s*(?:and|or|&|/|nor|y|o)\s*")
+_LISTED = re.compile(r"\s*,?\s*(?:and|or|&|/|nor|y|o)(?:\s+(?:on|el|la|los|las))?\s*")
+_LISTED_OR_COMMA = re.compile(rf"{_LISTED.pattern}|\s*,\s*")
 _ASKED_AFTER = re.compile(
     r"^\s*(?:works|would\s+work|is\s+(?:fine|good|ok|okay|better|best)|ok|okay|instead)\b"
 )
@@ -252,6 +306,13 @@ def _day_ruled_out(text: str, start: int, end: int) -> bool:
     return (
         _DAY_NEGATED.search(before) is not None
         or _NOT_THERE_BEFORE.search(before) is not None
-        or _RULED_OUT_AFTER.match(text[end:]) is not None
+        or _ruled_out_by_what_follows(text, end)
+    )
+
+
+def _ruled_out_by_what_follows(text: str, end: int) -> bool:
+    """ "tmrw doesnt work", "the 24th we're shut": ruled out by the words after the day."""
+    return (
+        _RULED_OUT_AFTER.match(text[end:]) is not None
         or _CLOSED_AFTER.match(text[end:]) is not None
     )

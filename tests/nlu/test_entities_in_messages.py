@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 import pytest
@@ -17,6 +18,7 @@ from nlu.entities import (
     resolve_entities,
 )
 from nlu.language import detect_language
+from nlu.understanding import Entities
 
 NOW = datetime(2026, 11, 18, 10, 0)
 
@@ -177,6 +179,28 @@ def test_a_customer_message_with_two_requests_yields_both() -> None:
         "9981",
         "12 Birch Lane",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "ruled_out"),
+    [
+        ("we're closed the 24th, gate code 4512#, can you come today", date(2026, 11, 18), [24]),
+        ("not home friday or saturday, 12 Birch Lane", None, [20, 21]),
+        ("el lunes estamos cerrados, ¿el martes?", date(2026, 11, 24), [23]),
+    ],
+)
+def test_the_days_a_customer_rules_out_come_with_the_entities(
+    text: str, asked: date | None, ruled_out: list[int]
+) -> None:
+    entities = resolve_entities(text, now=NOW)
+    assert entities.date == asked
+    assert entities.ruled_out == tuple(date(2026, 11, day) for day in ruled_out)
+
+
+def test_the_days_ruled_out_survive_a_request_kept_while_the_delivery_is_asked_for() -> None:
+    entities = resolve_entities("can't do monday or tuesday, wednesday after 2", now=NOW)
+    kept = Entities.from_json(json.loads(json.dumps(entities.as_json())))
+    assert kept == entities and kept.ruled_out == (date(2026, 11, 23), date(2026, 11, 24))
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,7 @@ def test_english_sms_days_and_windows(text: str, expected: When) -> None:
         ("3 de diciembre", When(d(3, 12), None, None)),
         ("el jueves antes de las 11", When(d(19), None, "11:00")),
         ("esta noche", When(d(18), "17:00", "21:00")),
-        ("no voy a estar hoy, pueden venir el domingo", When(d(22), None, None)),
+        ("no voy a estar hoy, pueden venir el domingo", When(d(22), None, None, (d(18),))),
     ],
 )
 def test_spanish_days_and_windows(text: str, expected: When) -> None:
@@ -183,6 +183,50 @@ def test_a_closed_day_is_told_apart_from_the_day_wanted(
     text: str, expected_day: date | None
 ) -> None:
     assert parse_when(text, WEDNESDAY).date == expected_day
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "ruled_out"),
+    [
+        ("we're closed the 24th, can you come today", d(18), [d(24)]),
+        ("cant do monday or tuesday", None, [d(23), d(24)]),
+        ("not home tomorrow, friday afternoon?", d(20), [d(19)]),
+        ("the 24th is no good for us", None, [d(24)]),
+        ("can't take it on the 24th", None, [d(24)]),
+        ("anything but friday", None, [d(20)]),
+        ("saturday is out, monday?", d(23), [d(21)]),
+        ("no puedo el viernes", None, [d(20)]),
+        ("el lunes estamos cerrados, el martes?", d(24), [d(23)]),
+        ("martes no, jueves si", d(19), [d(24)]),
+        ("monday and tuesday are bad, friday?", d(20), [d(23), d(24)]),
+        ("mon, tue or wed we're closed. thursday", d(19), [d(18), d(23), d(24), d(25)]),
+        ("el jueves y el viernes no me sirven", None, [d(19), d(20)]),
+        ("we're closed the 24th and the 25th, the 23rd?", d(23), [d(24), d(25)]),
+        ("friday works", d(20), []),
+        ("friday no problem", d(20), []),
+    ],
+)
+def test_the_days_the_customer_rules_out_are_read(
+    text: str, asked: date | None, ruled_out: list[date]
+) -> None:
+    when = parse_when(text, WEDNESDAY)
+    assert (when.date, list(when.ruled_out)) == (asked, ruled_out)
+
+
+@pytest.mark.parametrize(
+    ("text", "ruled_out"),
+    [
+        ("fridays are bad", [d(20), d(27), d(4, 12), d(11, 12), d(18, 12)]),
+        ("we're closed saturdays", [d(21), d(28), d(5, 12), d(12, 12), d(19, 12)]),
+        # Today's weekday on its own: a rebook reads it as next week's, so both are out.
+        ("not wednesday", [d(18), d(25)]),
+        ("not next wednesday", [d(25)]),
+    ],
+)
+def test_a_weekday_ruled_out_as_a_habit_or_todays_is_ruled_out_ahead(
+    text: str, ruled_out: list[date]
+) -> None:
+    assert list(parse_when(text, WEDNESDAY).ruled_out) == ruled_out
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,12 @@ class Says:
 def proposes(text: str) -> Says:
     """A rebook naming a day and time, with the entities the NLU reads in it at NOW."""
     when = parse_when(text, NOW.astimezone(ZoneInfo("America/New_York")).replace(tzinfo=None))
-    entities = {"date": when.date, "after": when.after, "before": when.before}
+    entities = {
+        "date": when.date,
+        "after": when.after,
+        "before": when.before,
+        "ruled_out": when.ruled_out,
+    }
     return Says("reschedule_delivery", entities=entities)
 
 
