@@ -11,6 +11,7 @@ from datetime import time
 
 from flows.model import DeliveryFacts
 from flows.policy import Policy
+from flows.windows import receiving_hours_on
 from nlu.timeparse import stated_hours
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -55,6 +56,49 @@ def narrowed(
     if said:
         policy = replace(policy, said_hours=said, receiving_tz=d.timezone)
     return policy
+
+
+def hours_in_force(policy: Policy, d: DeliveryFacts) -> str | None:
+    """The receiving hours the windows are chosen in, as the customer reads them: the record's
+    as written ("Mon-Fri 8am-4pm"), or, once the customer said hours of their own, the hours
+    that apply now ("Mon-Fri 10am-4pm, Sat 9am-12pm")."""
+    if not policy.said_hours:
+        return d.receiving_hours
+    days = [(weekday, receiving_hours_on(weekday, policy)) for weekday in _days_told(policy)]
+    groups: list[tuple[int, int, tuple[time, time]]] = []
+    for weekday, hours in days:
+        if hours is None or hours == (time(0), time(23, 59)):
+            continue
+        if groups and groups[-1][1] == weekday - 1 and groups[-1][2] == hours:
+            groups[-1] = (groups[-1][0], weekday, hours)
+        else:
+            groups.append((weekday, weekday, hours))
+    return ", ".join(_said(first, last, hours) for first, last, hours in groups) or None
+
+
+def _days_told(policy: Policy) -> list[int]:
+    """The operating weekdays whose hours the record or the customer gave."""
+    told = set(policy.receiving_days or ())
+    for said in policy.said_hours:
+        told |= set(said.days if said.days is not None else policy.operating_days)
+    return sorted(told & set(policy.operating_days))
+
+
+def _said(first: int, last: int, hours: tuple[time, time]) -> str:
+    """ "Mon-Fri 8am-4pm", "Sat 9am-12pm", "Mon-Sat until 2pm", "Fri from 11am"."""
+    days = _DAYS[first].title() + (f"-{_DAYS[last].title()}" if last != first else "")
+    opens, close = hours
+    if opens == time(0):
+        return f"{days} until {_spoken(close)}"
+    if close == time(23, 59):
+        return f"{days} from {_spoken(opens)}"
+    return f"{days} {_spoken(opens)}-{_spoken(close)}"
+
+
+def _spoken(moment: time) -> str:
+    """9am, 2:30pm, 12pm."""
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{moment.hour % 12 or 12}{minutes}{'am' if moment.hour < 12 else 'pm'}"
 
 
 def _clock(hour: str, minute: str | None, half: str | None) -> time:

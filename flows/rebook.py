@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flows.answers import COMMON, Question, phrases, picks_a_number, yes_or_no
+from flows.business import hours_in_force
 from flows.choice import pick_index
 from flows.model import (
     ConversationState,
@@ -172,7 +173,7 @@ def _proposed(
         key, params = "rebook.closed_day", {"day": e.date}
     elif e.date is not None and e.date <= today:
         key, params = "rebook.too_soon", {}
-    elif d.receiving_hours:
+    elif hours_in_force(policy, d):
         key, params = "rebook.receiving", {}
     else:
         key, params = "rebook.unavailable", {}
@@ -217,7 +218,7 @@ def _offer(
         return Decision(reply, done, (case,))
     asked = _waiting(state, "rebook_pick", policy, options=[w.to_json() for w in options])
     windows = [(w.start, w.end) for w in options]
-    params = {"windows": windows, "tz": d.timezone, "receiving": d.receiving_hours}
+    params = {"windows": windows, "tz": d.timezone, "receiving": hours_in_force(policy, d)}
     params.update(extra or {})
     return Decision(Reply(key, params), asked)
 

@@ -48,17 +48,18 @@ def _receiving(window: Window, policy: Policy) -> bool:
         return True
     tz = ZoneInfo(policy.receiving_tz or policy.timezone)
     start, end = window.start.astimezone(tz), window.end.astimezone(tz)
-    hours = _receiving_hours(start.date(), policy)
+    hours = receiving_hours_on(start.weekday(), policy)
     if hours is None:
         return False
     opens, close = hours
     return start.time() >= opens and end.time() <= close and end.date() == start.date()
 
 
-def _receiving_hours(day: date, policy: Policy) -> tuple[time, time] | None:
-    """A day's receiving hours: the business's on record, narrowed by hours the customer said
-    for every day, and replaced by those they said for that weekday ("open 9-12 saturdays")."""
-    receives = policy.receiving_days is None or day.weekday() in policy.receiving_days
+def receiving_hours_on(weekday: int, policy: Policy) -> tuple[time, time] | None:
+    """A weekday's receiving hours (Mon=0): the business's on record, narrowed by hours the
+    customer said for every day, and replaced by those they said for that weekday ("open 9-12
+    saturdays"); None when nothing is received that day."""
+    receives = policy.receiving_days is None or weekday in policy.receiving_days
     opens, close = policy.receiving_open or time(0), policy.receiving_close or time(23, 59)
     for said in policy.said_hours:
         said_opens = time.fromisoformat(said.opens) if said.opens else None
@@ -66,7 +67,7 @@ def _receiving_hours(day: date, policy: Policy) -> tuple[time, time] | None:
         if said.days is None:
             opens = max(opens, said_opens or opens)
             close = min(close, said_close or close)
-        elif day.weekday() in said.days:
+        elif weekday in said.days:
             receives = True
             opens, close = said_opens or opens, said_close or close
     return (opens, close) if receives and opens < close else None

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 _NOT_A_CLOCK = (
-    r"(?!\s*(?:(?:st|nd|rd|th)\b|days?|dias?|weeks?|hours?|hrs?|mins?|minutes?|business|times|"
+    r"(?!\s*(?:(?:st|nd|rd|th)\b|days?|dias?|weeks?\b|hours?|hrs?|mins?|minutes?|business|times|"
     r"packages?|boxes|items|stops?|floors?|of\b|/|-\s*\d{3}|%|\$|x\b))"
 )
 _CLOCK = (

@@ -255,6 +255,7 @@ def test_opening_hours_said_are_not_the_window_or_day_asked(text: str, expected:
         ("we open at 10", Hours(None, "10:00", None)),
         ("on fridays receiving closes at 2:30", Hours((4,), None, "14:30")),
         ("we're open 7 to 3 on weekdays", Hours((0, 1, 2, 3, 4), "07:00", "15:00")),
+        ("we are open 7 to 3 weekdays", Hours((0, 1, 2, 3, 4), "07:00", "15:00")),
         ("open mon-fri 8-4", Hours((0, 1, 2, 3, 4), "08:00", "16:00")),
         ("open 10-2 on sat only", Hours((5,), "10:00", "14:00")),
         ("el sábado solo abrimos de 9 a 12", Hours((5,), "09:00", "12:00")),

@@ -27,7 +27,7 @@ LONG = {
     "window_end": datetime(2025, 12, 31, 17, 0, tzinfo=UTC),
     "stops_away": 12,
     "dock": "Dock 2, rear alley, ring buzzer",
-    "receiving": "Mon-Fri 8:30am-4:30pm",
+    "receiving": "Mon-Thu 8:30am-4:30pm, Fri 8:30am-2:30pm, Sat 9:30am-12:30pm",  # said hours too
     "reason": "address_incorrect_or_incomplete",
     "attempts": 2,
     "has_code": True,

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sms_helpers import Says, proposes, rows, seed_delivery
 
 from data.models import DeliveryException
+from data.types import DeliveryStatus
 
 
 async def test_asking_for_a_person_first_thing_opens_a_case_on_the_phones_only_delivery(
@@ -103,3 +105,63 @@ async def test_a_business_opening_late_on_one_day_is_booked_after_it_opens(
     nlu.script[said] = proposes(said)
     await _dental_studio(sms_services)
     assert "Fri Mar 7, 12-2pm?" in await maria.says(said)
+
+
+@pytest.mark.parametrize(
+    ("said", "language", "hours"),
+    [
+        ("we only open at 10 these days, can you come another day", "en", "Mon-Fri 10am-5pm"),
+        ("we close at 3 now, other times?", "en", "Mon-Fri 9am-3pm"),
+        ("cerramos a las 3, ¿qué otros horarios tienen?", "es", "Mon-Fri 9am-3pm"),
+    ],
+)
+async def test_a_business_offer_names_the_hours_it_said_not_those_on_record(
+    said, language, hours, maria, sms_services, nlu
+):
+    nlu.script[said] = proposes(said)
+    nlu.script[said].language = language
+    await _dental_studio(sms_services)
+    offer = await maria.says(said)
+    assert f"({hours}):" in offer and "9am-5pm" not in offer, offer
+
+
+@pytest.mark.parametrize(
+    ("said", "hours"),
+    [
+        (
+            "receiving closes at 2:30 on fridays, can you come friday",
+            "Mon-Thu 9am-5pm, Fri 9am-2:30pm",
+        ),
+        (
+            "we're also open 9-12 on saturdays, can you come saturday",
+            "Mon-Fri 9am-5pm, Sat 9am-12pm",
+        ),
+    ],
+)
+async def test_hours_said_for_one_day_are_named_beside_the_record_in_the_next_offer(
+    said, hours, maria, sms_services, nlu
+):
+    nlu.script[said] = proposes(said)
+    nlu.script["no"] = Says("deny")
+    await _dental_studio(sms_services)
+    assert "Reply YES" in await maria.says(said)
+    offer = await maria.says("no")
+    assert f"in your receiving hours ({hours}):" in offer, offer
+
+
+async def test_a_time_outside_the_hours_said_is_told_with_those_hours(maria, sms_services, nlu):
+    said = "we close at 3 now, can you come another day"
+    nlu.script[said] = proposes(said)
+    nlu.script["thursday at 4 then"] = proposes("thursday at 4 then")
+    await _dental_studio(sms_services)
+    await maria.says(said)
+    reply = await maria.says("thursday at 4 then")
+    assert reply.startswith("That's outside your receiving hours (Mon-Fri 9am-3pm)."), reply
+
+
+async def test_a_home_customers_own_hours_are_named_in_the_offer(maria, sms_services, nlu):
+    said = "the office closes at 2, what other days do you have"
+    nlu.script[said] = proposes(said)
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    offer = await maria.says(said)
+    assert "in your receiving hours (Mon-Sat until 2pm):" in offer and "2-4pm" not in offer, offer
