@@ -85,14 +85,22 @@ def _days_told(policy: Policy) -> list[int]:
 
 
 def _said(first: int, last: int, hours: tuple[time, time]) -> str:
-    """ "Mon-Fri 8am-4pm", "Sat 9am-12pm", "Mon-Sat until 2pm", "Fri from 11am"."""
+    """ "Mon-Fri 8am-4pm", "Sat 9-10am", "Mon-Sat until 2pm", "Fri from 11am"."""
     days = _DAYS[first].title() + (f"-{_DAYS[last].title()}" if last != first else "")
     opens, close = hours
     if opens == time(0):
         return f"{days} until {_spoken(close)}"
     if close == time(23, 59):
         return f"{days} from {_spoken(opens)}"
-    return f"{days} {_spoken(opens)}-{_spoken(close)}"
+    return f"{days} {clock_range(hours)}"
+
+
+def clock_range(hours: tuple[time, time]) -> str:
+    """ "9-10am", "9:30am-12pm": opening to closing, as windows are said."""
+    first, last = _spoken(hours[0]), _spoken(hours[1])
+    if first[-2:] == last[-2:]:
+        first = first[:-2]
+    return f"{first}-{last}"
 
 
 def _spoken(moment: time) -> str:

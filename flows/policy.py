@@ -16,6 +16,9 @@ class Policy:
     operating_start: time = time(8, 0)
     operating_end: time = time(20, 0)
     window_hours: int = 2
+    # A day whose receiving hours fit no standard window ("open 9-10 saturdays") gets one window
+    # clipped to them when they last at least this long; shorter hours get no window.
+    shortest_window_minutes: int = 60
     daily_capacity: int = 400
     window_capacity: int = 60
     max_auto_rebooks: int = 3

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flows.answers import COMMON, Question, phrases, picks_a_number, yes_or_no
-from flows.business import hours_in_force
+from flows.business import clock_range, hours_in_force
 from flows.choice import pick_index
 from flows.model import (
     ConversationState,
@@ -19,7 +19,7 @@ from flows.model import (
     Reschedule,
 )
 from flows.policy import Policy
-from flows.windows import Window, matching, offer, on_terms
+from flows.windows import Window, matching, no_window_fits, offer, on_terms
 from nlu.timeparse import todays_weekday_named
 from nlu.understanding import Understanding
 
@@ -169,28 +169,48 @@ def _proposed(
     if window is not None:
         return _confirm(state, d, window, policy)
     today = now.astimezone(ZoneInfo(d.timezone)).date()
+    short = no_window_fits(e.date, policy) if e.date is not None else None
     if e.date is not None and e.date.weekday() not in policy.operating_days:
         key, params = "rebook.closed_day", {"day": e.date}
     elif e.date is not None and e.date <= today:
         key, params = "rebook.too_soon", {}
+    elif e.date is not None and short is not None:  # "we're only open 9:30-10 on saturdays"
+        key, params = "rebook.no_window_fits", {"day": e.date, "day_hours": clock_range(short)}
     elif hours_in_force(policy, d):
         key, params = "rebook.receiving", {}
     else:
         key, params = "rebook.unavailable", {}
-    # The nearest windows on the customer's own terms ("after 5"), one a day, from that day on.
-    start = max(e.date, today) if e.date else None
-    options = on_terms(
+    if e.date is not None and short is not None:
+        options = _nearest(now, facts, policy, terms, e.date)
+    else:
+        options = _from_day_on(now, facts, policy, terms, max(e.date, today) if e.date else None)
+    if not options and (e.after or e.before):
+        options = on_terms(now, facts.load, policy, **terms, limit=policy.windows_offered)
+    return _offer(state, d, facts, now, policy, key=key, options=options or None, extra=params)
+
+
+def _from_day_on(
+    now: datetime, facts: Facts, policy: Policy, terms: dict, day: date | None
+) -> list[Window]:
+    """The nearest windows on the customer's own terms ("after 5"), one a day, from that day on."""
+    return on_terms(
         now,
         facts.load,
         policy,
         **terms,
-        from_day=start,
+        from_day=day,
         limit=policy.windows_offered,
         one_per_day=True,
     )
-    if not options and (e.after or e.before):
-        options = on_terms(now, facts.load, policy, **terms, limit=policy.windows_offered)
-    return _offer(state, d, facts, now, policy, key=key, options=options or None, extra=params)
+
+
+def _nearest(now: datetime, facts: Facts, policy: Policy, terms: dict, day: date) -> list[Window]:
+    """The windows on the customer's own terms on the days nearest to `day` (before it too),
+    one a day, earliest first."""
+    found = on_terms(now, facts.load, policy, **terms, limit=None, one_per_day=True)
+    zone = ZoneInfo(terms["tz"])
+    found.sort(key=lambda w: abs((w.start.astimezone(zone).date() - day).days))
+    return sorted(found[: policy.windows_offered])
 
 
 def _offer(

@@ -38,7 +38,42 @@ def day_windows(day: date, policy: Policy) -> list[Window]:
         if _receiving(window, policy):
             windows.append(window)
         start += step
+    if not windows and (fitted := _fitted(day, policy)) is not None:
+        windows.append(fitted)
     return windows
+
+
+def _fitted(day: date, policy: Policy) -> Window | None:
+    """One window clipped to receiving hours that no standard window fits ("open 9-10 on
+    saturdays", "open 9-11"), when it is as long as the operator's shortest window."""
+    if policy.receiving_days is None and not policy.said_hours:
+        return None
+    hours = receiving_hours_on(day.weekday(), policy)
+    if hours is None:
+        return None
+    tz, receiving_tz = ZoneInfo(policy.timezone), ZoneInfo(policy.receiving_tz or policy.timezone)
+    start = max(
+        datetime.combine(day, policy.operating_start, tz),
+        datetime.combine(day, hours[0], receiving_tz),
+    )
+    end = min(
+        datetime.combine(day, policy.operating_end, tz),
+        datetime.combine(day, hours[1], receiving_tz),
+        start + timedelta(hours=policy.window_hours),
+    )
+    if end - start < timedelta(minutes=policy.shortest_window_minutes):
+        return None
+    return Window(start, end)
+
+
+def no_window_fits(day: date, policy: Policy) -> tuple[time, time] | None:
+    """The receiving hours said or on record for an operating day when no window fits in them
+    (too short, or outside the operator's hours); None when that day has windows or no hours."""
+    if day.weekday() not in policy.operating_days or day_windows(day, policy):
+        return None
+    if policy.receiving_days is None and not policy.said_hours:
+        return None
+    return receiving_hours_on(day.weekday(), policy)
 
 
 def _receiving(window: Window, policy: Policy) -> bool:

@@ -28,6 +28,7 @@ LONG = {
     "stops_away": 12,
     "dock": "Dock 2, rear alley, ring buzzer",
     "receiving": "Mon-Thu 8:30am-4:30pm, Fri 8:30am-2:30pm, Sat 9:30am-12:30pm",  # said hours too
+    "day_hours": "11:30am-12:15pm",
     "reason": "address_incorrect_or_incomplete",
     "attempts": 2,
     "has_code": True,

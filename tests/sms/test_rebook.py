@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sms_helpers import Says, count, get_delivery, proposes, rows, seed_delivery
+from sms_helpers import NOW, Says, count, get_delivery, proposes, rows, seed_delivery
 
 from data.models import DeliveryEvent, DeliveryException, OutboxEvent, RouteStop
 from data.types import DeliveryStatus
+from flows.conversation import decide
+from flows.model import ConversationState, DeliveryFacts, Facts
+from flows.policy import Policy
+from nlu.understanding import Entities, Understanding
 
 REBOOK = Says("reschedule_delivery")
 
@@ -300,3 +304,92 @@ async def test_a_day_ruled_out_before_the_package_is_picked_stays_out(maria, sms
     assert "Which package?" in await maria.says(said)
     offer = await maria.says("1")
     assert "1)" in offer and "Wed Mar 5" not in offer, offer
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "booked"),
+    [
+        ("we're only open 9-10 on saturday, can you come saturday", "en", "Sat Mar 8, 9-10am"),
+        ("saturdays we're only open 9 to 11, saturday please", "en", "Sat Mar 8, 9-11am"),
+        ("on friday we only open from 3:30 to 5, friday please", "en", "Fri Mar 7, 3:30-5pm"),
+        ("we're open 12:30 to 2 on thursdays, come thursday", "en", "Thu Mar 6, 12:30-2pm"),
+        ("el sábado solo abrimos de 9 a 10, ¿pueden venir el sábado?", "es", "sab 8 mar, 9-10am"),
+    ],
+)
+async def test_hours_said_that_fit_no_standard_window_get_one_clipped_to_them(
+    text, language, booked, maria, sms_services, nlu
+):
+    nlu.script[text] = proposes(text)
+    nlu.script[text].language = language
+    nlu.script["yes"] = Says("affirm")
+    delivery_id = await seed_delivery(
+        sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1
+    )
+    assert f"{booked}?" in await maria.says(text)
+    await maria.says("yes")
+    delivery = await get_delivery(sms_services, delivery_id)
+    assert delivery.status == DeliveryStatus.SCHEDULED
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        (
+            "we're only open 9:30 to 10 on saturdays, can you come saturday",
+            "en",
+            "Sorry, none of our delivery windows fits in your Saturday hours (9:30-10am).",
+        ),
+        (
+            "we are open 6 to 7am on saturdays, saturday?",
+            "en",
+            "Sorry, none of our delivery windows fits in your Saturday hours (6-7am).",
+        ),
+        (
+            "el viernes solo abrimos de 4 a 4:30, ¿el viernes?",
+            "es",
+            "Lo sentimos, ninguno de nuestros horarios de entrega cabe en su horario de los "
+            "viernes (4-4:30pm).",
+        ),
+    ],
+)
+async def test_hours_said_too_short_for_any_window_are_said_plainly_with_the_nearest_days(
+    text, language, said, maria, sms_services, nlu
+):
+    nlu.script[text] = proposes(text)
+    nlu.script[text].language = language
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    reply = await maria.says(text)
+    assert reply.startswith(said) and "1)" in reply, reply
+
+
+async def test_the_nearest_days_to_one_no_window_fits_are_either_side_of_it(
+    maria, sms_services, nlu
+):
+    text = "we're only open 9:30 to 10 on saturdays, can you come saturday"
+    nlu.script[text] = proposes(text)
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    reply = await maria.says(text)
+    assert "1) Thu Mar 6, 8-10am 2) Fri Mar 7, 8-10am 3) Mon Mar 10, 8-10am" in reply, reply
+
+
+@pytest.mark.parametrize(
+    ("shortest_minutes", "reply"), [(60, "rebook.confirm"), (120, "rebook.no_window_fits")]
+)
+def test_hours_shorter_than_a_window_get_one_only_if_the_operator_allows_it(
+    shortest_minutes, reply
+):
+    said = "we're only open 9-10 on saturday, can you come saturday"
+    policy = Policy(shortest_window_minutes=shortest_minutes)
+    d = DeliveryFacts(id=1, tracking_number="DS20461187", status="failed_attempt", attempt_count=1)
+    u = Understanding(
+        said, "reschedule_delivery", 0.95, entities=Entities(**proposes(said).entities)
+    )
+    decision = decide(ConversationState(delivery_id=1), u, Facts(said, (d,)), NOW, policy)
+    assert decision.reply.key == reply
+    if reply == "rebook.no_window_fits":
+        assert (decision.reply.params["day"], decision.reply.params["day_hours"]) == (
+            date(2025, 3, 8),
+            "9-10am",
+        )
+        offered = [start.date() for start, _ in decision.reply.params["windows"]]
+        assert date(2025, 3, 8) not in offered and len(offered) == 3
