@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from flows.choice import pick_index
+from flows.model import Decision, Reply
 from nlu.understanding import DELIVERY_REQUESTS, Understanding
 
 Answer = Literal["yes", "no"]
@@ -154,6 +155,13 @@ def picks_a_number(u: Understanding) -> bool:
     if pick_index(u.text, _LONGEST_LIST) is not None:
         return True
     return _BARE_NUMBER.fullmatch(plain(u.text).strip(" .!?")) is not None
+
+
+def asked_again(question: Decision) -> Decision:
+    """A yes/no question asked again after a reply that doesn't answer it ("2"): the same
+    question, after a short nudge ("Sorry, please reply YES or NO.")."""
+    assert question.reply is not None
+    return replace(question, reply=Reply("answers.yes_or_no", then=question.reply))
 
 
 _LONGEST_LIST = 5

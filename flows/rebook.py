@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flows.answers import COMMON, Question, phrases, picks_a_number, yes_or_no
+from flows.answers import COMMON, Question, asked_again, phrases, picks_a_number, yes_or_no
 from flows.business import clock_range, hours_in_force
 from flows.choice import pick_index
 from flows.model import (
@@ -118,7 +118,7 @@ def answer_confirm(
     policy = _without_days_ruled_out(state, u, policy)
     window = Window.from_json(state.pending["window"]) if state.pending else None
     if window and picks_a_number(u):  # "2" to "Deliver it Wed 12-2pm? Reply YES"
-        return _confirm(state, d, window, policy)
+        return asked_again(_confirm(state, d, window, policy))
     answer = yes_or_no(u, CONFIRM)
     if window and answer == "yes" and (not _proposes_time(u) or _within(u, window, d)):
         done = state.waiting_for(None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flows.answers import (
     COMMON,
     Question,
+    asked_again,
     new_request,
     phrases,
     picks_a_number,
@@ -63,7 +64,7 @@ def start(state: ConversationState, d: DeliveryFacts) -> Decision:
 def answer(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision | None:
     """The reply to "send it back?"; None when it is another request or says nothing to it."""
     if picks_a_number(u):
-        return start(state, d)  # "2" to "send it back? Reply YES": asked again
+        return asked_again(start(state, d))  # "2" to "send it back? Reply YES"
     done = state.waiting_for(None)
     answer = yes_or_no(u, SEND_BACK)
     if answer == "yes":
@@ -74,5 +75,5 @@ def answer(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Deci
     if new_request(u, own=frozenset({"refuse_delivery"})):
         return None
     if says_both(u, SEND_BACK):
-        return start(state, d)  # "keep it or send it back, idk": ask again
+        return asked_again(start(state, d))  # "keep it or send it back, idk"
     return None

@@ -59,6 +59,14 @@ def test_every_template_renders_within_two_segments(language):
         assert segments(text) <= 2, f"{language} {key}: {segments(text)} segments: {text}"
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("question", ["rebook.confirm", "refuse.confirm"])
+def test_a_question_asked_again_after_a_nudge_still_fits_two_segments(language, question):
+    nudged = Reply("answers.yes_or_no", then=Reply(question, LONG))
+    text = Templates().render(nudged, language)
+    assert segments(text) <= 2, f"{language} {question}: {segments(text)} segments: {text}"
+
+
 def test_both_languages_have_every_message():
     templates = Templates()
     spanish = {f"{s}.{n}" for s, names in templates.texts["es"].items() for n in names}

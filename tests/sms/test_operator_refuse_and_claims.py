@@ -51,13 +51,15 @@ async def test_a_damaged_box_from_a_phone_with_two_packages_is_about_the_deliver
     assert claim.delivery_id == delivered and claim.evidence_urls == [photo]
 
 
-@pytest.mark.parametrize("text", ["1", "2", "#1", "option 2"])
-async def test_a_number_to_the_refusal_question_asks_it_again(text, maria, sms_services, nlu):
+@pytest.mark.parametrize("text", ["1", "2", "#1", "option 2", "14", "keep it or send it back, idk"])
+async def test_a_number_or_a_mixed_answer_to_send_it_back_asks_again_after_a_nudge(
+    text, maria, sms_services, nlu
+):
     nlu.script["send it back"] = Says("refuse_delivery")
     nlu.script[text] = Says("affirm", confidence=0.5)
     delivery_id = await seed_delivery(sms_services)
     asked = await maria.says("send it back")
-    assert await maria.says(text) == asked
+    assert await maria.says(text) == f"Sorry, please reply YES or NO. {asked}"
     assert (await get_delivery(sms_services, delivery_id)).status == DeliveryStatus.SCHEDULED
 
 

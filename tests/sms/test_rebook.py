@@ -165,7 +165,7 @@ async def test_today_said_in_words_is_today_and_too_soon(text, maria, sms_servic
         ("8", Says("inform", confidence=0.6)),
     ],
 )
-async def test_a_number_to_the_rebook_confirmation_asks_it_again(
+async def test_a_number_to_the_rebook_confirmation_asks_it_again_after_a_nudge(
     text, nlu_reads, maria, sms_services, nlu
 ):
     nlu.script["reschedule"] = REBOOK
@@ -175,7 +175,7 @@ async def test_a_number_to_the_rebook_confirmation_asks_it_again(
     asked = await maria.says("2")
     nlu.script[text] = nlu_reads
     again = await maria.says(text)
-    assert again == asked
+    assert again == f"Sorry, please reply YES or NO. {asked}"
     nlu.script["yes"] = Says("affirm")
     assert "rebooked for Wed Mar 5, 12-2pm" in await maria.says("yes")
 
@@ -393,3 +393,16 @@ def test_hours_shorter_than_a_window_get_one_only_if_the_operator_allows_it(
         )
         offered = [start.date() for start, _ in decision.reply.params["windows"]]
         assert date(2025, 3, 8) not in offered and len(offered) == 3
+
+
+async def test_a_number_to_the_rebook_confirmation_in_spanish_is_nudged_in_spanish(
+    maria, sms_services, nlu
+):
+    nlu.script["cambiar"] = Says("reschedule_delivery", language="es")
+    nlu.script["2"] = Says("inform", language="es", confidence=0.7)
+    nlu.script["3"] = Says("inform", language="es", confidence=0.7)
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    await maria.says("CAMBIAR")
+    asked = await maria.says("2")
+    assert asked.startswith("¿Entregar")
+    assert await maria.says("3") == f"Perdon, responda SI o NO. {asked}"
