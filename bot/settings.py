@@ -109,6 +109,11 @@ class Settings(BaseSettings):
     operating_start: time = time(8, 0)
     operating_end: time = time(20, 0)
     delivery_window_hours: int = 2
+    shortest_window_minutes: int = Field(
+        default=60,
+        description="A day whose receiving hours fit no standard window gets one clipped to them "
+        "when they last at least this long (set it to the window's length to never clip).",
+    )
     daily_capacity: int = Field(
         default=400, description="Deliveries per day the operator can serve (rebook capacity)."
     )

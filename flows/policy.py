@@ -49,6 +49,7 @@ class Policy:
             operating_start=settings.operating_start,
             operating_end=settings.operating_end,
             window_hours=settings.delivery_window_hours,
+            shortest_window_minutes=settings.shortest_window_minutes,
             daily_capacity=settings.daily_capacity,
             window_capacity=settings.window_capacity,
             max_auto_rebooks=settings.max_auto_rebooks,

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sms_helpers import NOW, Says, count, get_delivery, proposes, rows, seed_delivery
 
+from bot.settings import Settings
 from data.models import DeliveryEvent, DeliveryException, OutboxEvent, RouteStop
 from data.types import DeliveryStatus
 from flows.conversation import decide
@@ -379,7 +380,8 @@ def test_hours_shorter_than_a_window_get_one_only_if_the_operator_allows_it(
     shortest_minutes, reply
 ):
     said = "we're only open 9-10 on saturday, can you come saturday"
-    policy = Policy(shortest_window_minutes=shortest_minutes)
+    settings = Settings(_env_file=None, shortest_window_minutes=shortest_minutes)
+    policy = Policy.from_settings(settings)  # SHORTEST_WINDOW_MINUTES in the environment
     d = DeliveryFacts(id=1, tracking_number="DS20461187", status="failed_attempt", attempt_count=1)
     u = Understanding(
         said, "reschedule_delivery", 0.95, entities=Entities(**proposes(said).entities)
