@@ -102,6 +102,7 @@ SENDS_PHOTO = Question(
         ),
     ),
 )
+ARRIVED_OR_ARRIVING = frozenset({"delivered", "out_for_delivery", "arriving"})
 # A description of the damage is evidence too: the claim opens on it, a photo can follow.
 _DAMAGE = re.compile(
     r"\b(broken|broke|crushed|smashed|dented|torn|ripped|wet|soaked|leak\w*|shattered|cracked|"
@@ -142,6 +143,11 @@ def answer_missing(state: ConversationState, u: Understanding, d: DeliveryFacts)
 
 
 def damaged(state: ConversationState, d: DeliveryFacts, facts: Facts) -> Decision:
+    if not _could_be_damaged_on_arrival(d):
+        reply = Reply(
+            "claims.damage_not_received", {"tracking": d.tracking_number, "status": d.status}
+        )
+        return Decision(reply, state)
     if facts.media_urls:
         return _file_damaged(state, d, facts)
     return Decision(Reply("claims.ask_photo"), state.waiting_for("damage_photo", tries=0))
@@ -166,6 +172,12 @@ def answer_damaged(
         return Decision(Reply("claims.photo_wait"), state)
     # Not about the damage: asked once more, then no claim on a stray "2".
     return _ask_once(state, "claims.ask_photo_again", "damage_photo")
+
+
+def _could_be_damaged_on_arrival(d: DeliveryFacts) -> bool:
+    """Delivered, or being handed over (the delivery system may not have said so yet), or
+    reported damaged by the carrier: a package that is still to come cannot have arrived broken."""
+    return d.status in ARRIVED_OR_ARRIVING or d.failure_reason == "damaged"
 
 
 def _ask_once(state: ConversationState, key: str, kind: str) -> Decision | None:

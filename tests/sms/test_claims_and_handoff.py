@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
 from sms_helpers import Says, count, rows, seed_delivery
 
 from data.models import Claim, DeliveryException, Message
@@ -110,3 +111,39 @@ async def test_a_slow_turn_gets_a_short_answer_and_is_kept_for_a_person(maria, s
     [case] = await rows(sms_services, DeliveryException)
     assert case.reason_code == "reply_deadline"
     assert await count(sms_services, Message, Message.direction == Direction.INBOUND) == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        (DeliveryStatus.SCHEDULED, None),
+        (DeliveryStatus.CREATED, None),
+        (DeliveryStatus.FAILED_ATTEMPT, "recipient_unavailable"),
+        (DeliveryStatus.HELD_FOR_PICKUP, None),
+    ],
+)
+async def test_damage_reported_on_a_package_still_to_come_opens_no_claim(
+    maria, sms_services, nlu, status, reason
+):
+    nlu.script["my package arrived all smashed up"] = Says("report_damaged_package")
+    await seed_delivery(sms_services, status=status, failure_reason=reason)
+    reply = await maria.says("my package arrived all smashed up")
+    assert "hasn't been delivered yet" in reply and "AGENT" in reply
+    assert "photo" not in reply
+    assert await count(sms_services, Claim) == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        (DeliveryStatus.OUT_FOR_DELIVERY, None),  # handed over; the driver's scan not in yet
+        (DeliveryStatus.ARRIVING, None),
+        (DeliveryStatus.FAILED_ATTEMPT, "damaged"),  # the carrier says it was damaged
+    ],
+)
+async def test_damage_on_a_package_being_handed_over_or_reported_damaged_is_taken(
+    maria, sms_services, nlu, status, reason
+):
+    nlu.script["the box is crushed"] = Says("report_damaged_package")
+    await seed_delivery(sms_services, status=status, failure_reason=reason)
+    assert "photo" in await maria.says("the box is crushed")

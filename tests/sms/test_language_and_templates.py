@@ -30,6 +30,7 @@ LONG = {
     "receiving": "Mon-Thu 8:30am-4:30pm, Fri 8:30am-2:30pm, Sat 9:30am-12:30pm",  # said hours too
     "day_hours": "11:30am-12:15pm",
     "reason": "address_incorrect_or_incomplete",
+    "status": "return_to_sender",
     "attempts": 2,
     "has_code": True,
     "on_route": True,
