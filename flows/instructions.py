@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from flows.answers import DECLINED, SURE, yes_or_no
+from flows.handoff import lost_or_damaged
 from flows.model import ConversationState, Decision, DeliveryFacts, Reply, SaveInstructions
 from flows.status import status_reply
 from nlu.understanding import Understanding
@@ -110,8 +111,8 @@ def give(
     done = state.waiting_for(None)
     if d.on_todays_route and d.status in ON_THE_ROAD:
         key = "instructions.relayed"
-    elif d.status == "failed_attempt":
-        key = "instructions.next_attempt"
+    elif d.status == "failed_attempt" and not lost_or_damaged(d):
+        key = "instructions.next_attempt"  # a lost or damaged one has no next attempt to book
     else:
         key = "instructions.saved"
     action = SaveInstructions(d.id, instructions=instructions, access_code=code)

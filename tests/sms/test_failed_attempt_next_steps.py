@@ -126,3 +126,10 @@ async def test_a_package_missed_for_another_reason_is_still_offered_a_new_time(
     await seed_delivery(sms_services, failure_reason="recipient_unavailable", **FAILED)
     assert "1)" in await maria.says("RESCHEDULE")
     assert await count(sms_services, DeliveryException) == 0
+
+
+async def test_instructions_for_a_lost_package_do_not_offer_a_new_time(maria, sms_services, nlu):
+    nlu.script["leave it with the doorman next time"] = Says("give_delivery_instructions")
+    await seed_delivery(sms_services, failure_reason="lost", **FAILED)
+    reply = await maria.says("leave it with the doorman next time")
+    assert "saved" in reply and "RESCHEDULE" not in reply
