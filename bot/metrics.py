@@ -31,6 +31,19 @@ INBOUND_MESSAGES = Counter(
     ["channel"],  # sms, slack
     registry=REGISTRY,
 )
+SMS_TURNS = Counter(
+    "doorstep_sms_turns_total",
+    "Customer SMS turns by the intent read (keyword, nlu_unavailable when Rasa could not be "
+    "asked) and whether the turn handed the conversation to a person.",
+    ["intent", "handed_off"],
+    registry=REGISTRY,
+)
+CASES_OPENED = Counter(
+    "doorstep_cases_opened_total",
+    "Exception cases opened for dispatch, by type and reason code.",
+    ["type", "reason"],
+    registry=REGISTRY,
+)
 OUTBOUND_MESSAGES = Counter(
     "doorstep_outbound_messages_total",
     "Outbound messages by status reached (queued, sent, delivered, failed, suppressed…).",

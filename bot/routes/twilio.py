@@ -25,7 +25,7 @@ from actions.conversations import after_turn, close_conversations, current_conve
 from actions.delivery_log import ActionRefused
 from actions.exceptions import open_exception
 from actions.messages import record_inbound, record_reply
-from bot.metrics import INBOUND_MESSAGES
+from bot.metrics import CASES_OPENED, INBOUND_MESSAGES, SMS_TURNS
 from bot.services import Services
 from bot.sms.keywords import Keyword, keyword_of
 from bot.sms.signature import is_signed_by_twilio
@@ -42,6 +42,8 @@ from flows.model import (
     Decision,
     DeliveryFacts,
     Facts,
+    FileClaim,
+    OpenException,
     Reply,
     VerificationFailed,
 )
@@ -145,6 +147,8 @@ async def converse(services: Services, inbound: Inbound) -> str | None:
     inbound.conversation_id = message.conversation_id
     if keyword is not None or opted_out or deliveries is None:
         parsing.cancel()
+        if keyword is not None:
+            SMS_TURNS.labels(intent="keyword", handed_off="no").inc()
         return answer  # a keyword's answer; an opted-out number gets no reply
 
     understanding = await parsing
@@ -185,6 +189,7 @@ async def converse(services: Services, inbound: Inbound) -> str | None:
         )
         text = templates.render(decision.reply, language)
         await _commit(services, turn, inbound, decision, understanding, text, relearn)
+    _count(decision, understanding)
     if any(isinstance(a, VerificationFailed) for a in decision.actions):
         await services.redis.incr(
             f"verify-fail:{inbound.phone}", ttl_seconds=settings.verification_lockout_minutes * 60
@@ -194,6 +199,18 @@ async def converse(services: Services, inbound: Inbound) -> str | None:
         session_key, final.to_json(), ttl_seconds=settings.conversation_ttl_seconds
     )
     return text
+
+
+def _count(decision: Decision, understanding: Understanding | None) -> None:
+    """The turn and the cases it opened, once they are committed."""
+    handed_off = handoff.hands_off(decision)
+    intent = understanding.intent if understanding is not None else "nlu_unavailable"
+    SMS_TURNS.labels(intent=intent, handed_off="yes" if handed_off else "no").inc()
+    for action in decision.actions:
+        if isinstance(action, OpenException):
+            CASES_OPENED.labels(type=action.type, reason=action.reason_code).inc()
+        elif isinstance(action, FileClaim):
+            CASES_OPENED.labels(type="claim", reason=action.kind).inc()
 
 
 async def _parse(services: Services, inbound: Inbound, tz: str) -> Understanding | None:
@@ -387,6 +404,8 @@ async def _open_case_for(services: Services, inbound: Inbound, reason: str) -> N
                     "conversation_id": inbound.conversation_id,
                 },
             )
+        SMS_TURNS.labels(intent=reason, handed_off="yes").inc()
+        CASES_OPENED.labels(type=handoff.CASE_TYPE, reason=reason).inc()
     except Exception:
         log.exception("could not keep the SMS for a person (%s)", mask_phone(inbound.phone))
 

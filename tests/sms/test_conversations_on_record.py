@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.app import create_app
 from data.models import Conversation, DeliveryException, Message
-from data.types import Direction
+from data.types import DeliveryStatus, Direction
 
 
 async def _thread(services, conversation_id: int) -> list[tuple[str, str]]:
@@ -121,3 +121,37 @@ async def test_a_repeated_webhook_opens_no_second_conversation(sms_services_any_
         assert await phone.says("where is my package", sid="SM" + "7" * 32) == ""
     [conversation] = await rows(services, Conversation)
     assert len(await _thread(services, conversation.id)) == 2
+
+
+def _sample(name: str, **labels: str) -> float:
+    from bot.metrics import REGISTRY
+
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+async def test_turns_and_hand_offs_are_counted_for_the_operator(maria, sms_services, nlu):
+    nlu.script["where is my package"] = Says("where_is_my_package")
+    nlu.script["let me talk to someone"] = Says("request_human")
+    await seed_delivery(sms_services)
+    answered = ("doorstep_sms_turns_total", {"intent": "where_is_my_package", "handed_off": "no"})
+    handed = ("doorstep_sms_turns_total", {"intent": "request_human", "handed_off": "yes"})
+    case = (
+        "doorstep_cases_opened_total",
+        {"type": "customer_message", "reason": "customer_request"},
+    )
+    before = [_sample(name, **labels) for name, labels in (answered, handed, case)]
+    await maria.says("where is my package")
+    await maria.says("let me talk to someone")
+    after = [_sample(name, **labels) for name, labels in (answered, handed, case)]
+    assert [b - a for a, b in zip(before, after, strict=True)] == [1, 1, 1]
+
+
+async def test_a_claim_case_names_its_conversation(maria, sms_services, nlu):
+    nlu.script["the box is crushed"] = Says("report_damaged_package")
+    await seed_delivery(
+        sms_services, status=DeliveryStatus.DELIVERED, pod_photo_urls=["https://pod.example/1.jpg"]
+    )
+    await maria.says("the box is crushed", media=["https://api.twilio.com/x/Media/ME1"])
+    [conversation] = await rows(sms_services, Conversation)
+    [case] = await rows(sms_services, DeliveryException)
+    assert case.type == "claim" and case.details["conversation_id"] == conversation.id
