@@ -11,7 +11,7 @@ from data.demo.people import CARRIERS, FIRST, LAST
 from data.demo.places import METROS
 from data.demo.planner import Planner
 
-SHOWCASE_STOPS = 7  # the well-known customers' packages (see Planner.showcase)
+SHOWCASE_STOPS = 9  # the well-known customers' packages (see Planner.showcase)
 
 
 def default_as_of(service_date: date, operator_timezone: str, now: datetime) -> datetime:

@@ -296,7 +296,7 @@ class Planner:
 
     # --- the well-known customers ---
     def showcase(self, route: DemoRoute, driver: DemoDriver, stops_before: int) -> None:
-        """Six customers on the first NJ route whose stories are fixed relative to `as_of`."""
+        """Eight customers on the first NJ route whose stories are fixed relative to `as_of`."""
         metro, now = driver.metro, self.as_of
         ref = RouteRef(
             external_id=route.external_id,
@@ -305,6 +305,12 @@ class Planner:
         )
         delivered = ("delivered", None, None)
         no_access = ("failed", ReasonCode.NO_ACCESS, "Gate locked, no code on file")
+        no_unit = (
+            "failed",
+            ReasonCode.ADDRESS_INCORRECT_OR_INCOMPLETE,
+            "No apartment number; 40 units, no name on the buzzers",
+        )
+        damaged = ("failed", ReasonCode.DAMAGED, "Box crushed in the van; back to the depot")
         minutes = timedelta(minutes=1)
         # name, phone suffix, address, extra details, story, out at, arrives at, outcome
         stories: list[tuple[str, int, dict[str, str], dict[str, Any], str, int, int, Any]] = [
@@ -332,6 +338,12 @@ class Planner:
             ("Sam Patel", 5, {"line1": "2600 Kennedy Blvd", "line2": "Apt 12A",
                               "city": "Jersey City", "postal_code": "07306"}, {},
              "second of two packages: on the truck", -40, 80, delivered),
+            ("Priya Raman", 6, {"line1": "700 Hudson St", "city": "Hoboken",
+                                "postal_code": "07030"}, {},
+             "failed attempt: the address has no apartment number", -120, -60, no_unit),
+            ("Carlos Mendez", 7, {"line1": "312 Ferry St", "city": "Newark",
+                                  "postal_code": "07105"}, {"language": "es"},
+             "failed attempt: damaged on the way (texts in Spanish)", -100, -40, damaged),
         ]  # fmt: skip
         for offset, (name, n, address, extra, story, out_at, arrives, outcome) in enumerate(
             stories, start=1

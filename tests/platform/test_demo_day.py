@@ -117,6 +117,12 @@ async def test_the_demo_day_is_a_believable_operator_day(
     assert tom.status is DeliveryStatus.SCHEDULED and tom.access_code == "#2580"
     dana = stories[("Dana Whitfield", "business delivery, scheduled")]
     assert dana.is_business and dana.status is DeliveryStatus.SCHEDULED
+    priya = stories[("Priya Raman", "failed attempt: the address has no apartment number")]
+    assert priya.status is DeliveryStatus.FAILED_ATTEMPT
+    assert priya.failure_reason == "address_incorrect_or_incomplete" and not priya.address_line2
+    carlos = stories[("Carlos Mendez", "failed attempt: damaged on the way (texts in Spanish)")]
+    assert carlos.status is DeliveryStatus.FAILED_ATTEMPT and carlos.failure_reason == "damaged"
+    assert carlos.language == "es"
 
     # Loading the same day again changes nothing.
     again = await load_day(sessions, day)
