@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from nlu.timeparse.vocabulary import MONTHS, WEEKDAYS
+from nlu.timeparse.windows import _nobody_then
 
 _MONTH_RE = "|".join(MONTHS)
 _DAY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -303,10 +304,28 @@ _ASKED_AFTER = re.compile(
 def _day_ruled_out(text: str, start: int, end: int) -> bool:
     """A day the customer says does not work: "not home today", "tmrw doesnt work"."""
     before = text[max(0, start - 40) : start]
+    if _later_hours_ruled_out(text, start, end):
+        return False
     return (
         _DAY_NEGATED.search(before) is not None
         or _NOT_THERE_BEFORE.search(before) is not None
         or _ruled_out_by_what_follows(text, end)
+    )
+
+
+_CLAUSE_BREAK = re.compile(r"[,.;!?]|\b(?:but|so|pero)\b")
+_LATER = re.compile(r"\b(?:after|past|later\s+than)\s+(?:at\s+)?(?:\d|noon)")
+
+
+def _later_hours_ruled_out(text: str, start: int, end: int) -> bool:
+    """ "no one's here after 4 tomorrow", "we're closed friday after 3": what the customer can't
+    take is that day's later hours (the window), not the day."""
+    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    after_day = _CLAUSE_BREAK.search(text, end)
+    clause_end = after_day.start() if after_day else len(text)
+    return any(
+        _nobody_then(text, later.start())
+        for later in _LATER.finditer(text, clause_start, clause_end)
     )
 
 

@@ -45,6 +45,22 @@ def _negated(text: str, start: int) -> bool:
     return re.search(rf"\b{_NEG}\b(?:\s+\w+){{0,2}}\s*$", window) is not None
 
 
+# "nobody can sign for it after 2", "no one's home after 3pm", "we're closed past 4": nobody
+# takes it from then on, so the window closes then. Not when the words turn to the ask ("not
+# home until after 5", "no problem, after 2") or say nothing against the time ("don't mind").
+_NOBODY_THEN = re.compile(
+    rf"(?:\b{_NEG}|\bnobody|\bno\s?one|\bnadie|\bisn'?t|\baren'?t|\bbusy|\bclosed|\bshut)"
+    r"(?:'s)?(?:\s+(?!(?:until|till|before|but|so|then|and|or|if|mind|matter|problem|rush|"
+    r"worries|sure|preference)\b)[\w']+){0,6}\s*$"
+)
+
+
+def _nobody_then(text: str, start: int) -> bool:
+    """The time said after is when the customer can no longer take it."""
+    clause = re.split(r"[,.;!?]", text[max(0, start - 60) : start])[-1]
+    return _NOBODY_THEN.search(clause) is not None
+
+
 _BARE_AMPM = re.compile(rf"\b(?:in\s+the|tomorrow|today|weekend|{'|'.join(WEEKDAYS)})\s+(am|pm)\b")
 
 
@@ -103,7 +119,7 @@ def _window(text: str) -> tuple[int | None, int | None]:
             clock = _read_clock(match, "a")
             if clock is None:
                 continue
-            if _negated(text, match.start()):  # "don't come after 5" = before 5
+            if _nobody_then(text, match.start()):  # "don't come after 5" = before 5
                 before = before if before is not None else clock.minutes(prefer=period)
                 continue
             after = clock.minutes(prefer=period)

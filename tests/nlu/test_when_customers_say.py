@@ -301,3 +301,35 @@ def test_a_time_with_no_day_leaves_the_date_empty() -> None:
 def test_the_normaliser_expands_sms_shorthand() -> None:
     assert normalize_sms("Tmrw b4 5 P.M. pls") == "tomorrow before 5pm pls"
     assert normalize_sms("sat aftr 2") == "saturday after 2"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("nobody can sign for it after 2", When(None, None, "14:00")),
+        ("no one's home after 3pm", When(None, None, "15:00")),
+        ("can't receive anything past noon", When(None, None, "12:00")),
+        ("my wife isn't home after 3 thursday", When(d(19), None, "15:00")),
+        ("no one will be here after 4 tomorrow", When(d(19), None, "16:00")),
+        ("we're closed after 3 on friday", When(d(20), None, "15:00")),
+        ("nadie va a estar después de las 3", When(None, None, "15:00")),
+    ],
+)
+def test_nobody_there_after_a_time_asks_for_a_window_before_it(text: str, expected: When) -> None:
+    assert parse_when(text, WEDNESDAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("after 2 works", When(None, "14:00", None)),
+        ("anytime after 2", When(None, "14:00", None)),
+        ("not before 2", When(None, "14:00", None)),
+        ("i won't be home until after 5", When(None, "17:00", None)),
+        ("no problem, after 2 is fine", When(None, "14:00", None)),
+        ("don't mind after 2", When(None, "14:00", None)),
+        ("not home tomorrow, after 4 friday?", When(d(20), "16:00", None, (d(19),))),
+    ],
+)
+def test_a_time_wanted_after_stays_after(text: str, expected: When) -> None:
+    assert parse_when(text, WEDNESDAY) == expected

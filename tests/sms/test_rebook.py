@@ -408,3 +408,15 @@ async def test_a_number_to_the_rebook_confirmation_in_spanish_is_nudged_in_spani
     asked = await maria.says("2")
     assert asked.startswith("¿Entregar")
     assert await maria.says("3") == f"Perdon, responda SI o NO. {asked}"
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["nobody can sign for it after 10 tomorrow", "no one's home after 10am tmrw, can you come"],
+)
+async def test_nobody_home_after_a_time_books_a_window_that_ends_by_then(
+    said, maria, sms_services, nlu
+):
+    nlu.script[said] = proposes(said)
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    assert "Wed Mar 5, 8-10am?" in await maria.says(said)
