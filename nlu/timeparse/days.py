@@ -180,6 +180,10 @@ def _days_ruled_out(text: str, today: date) -> list[date]:
         day = _resolve_day(kind, match, today)
         if day is None:
             continue
+        away = _AWAY_UNTIL.search(text[max(0, match.start() - 60) : match.start()])
+        if away is not None:
+            days.update(_days_away(today, kind, day, through=bool(away.group("through"))))
+            continue
         days.add(day)
         if kind == "weekday" and match.group(0).endswith("s"):
             days.update(day + timedelta(weeks=n) for n in range(1, _HABIT_WEEKS))
@@ -190,6 +194,29 @@ def _days_ruled_out(text: str, today: date) -> list[date]:
 
 # How many weeks a weekday ruled out as a habit ("we're closed saturdays") is kept out of offers.
 _HABIT_WEEKS = 5
+# How far ahead an absence ("away until march 3") is kept out of offers: past any rebook horizon.
+_AWAY_DAYS_KEPT = 56
+_AWAY = (
+    r"out|away|gone|travell?ing|closed|shut|fuera|cerrad[oa]s?|de\s+(?:viaje|vacaciones)"
+    r"|on\s+(?:vacation|holiday|a\s+trip)|out\s+of\s+(?:town|the\s+country|state)"
+)
+# "i'm out till sunday", "not back until monday", "we're closed through friday": away up to that
+# day, back on it ("until") or the day after it ("through"); not "hold it until monday".
+_AWAY_UNTIL = re.compile(
+    rf"(?:\b(?:{_AWAY})\b(?:\s+[\w']+){{0,2}}?\s+(?:until|(?P<through>through|to))"
+    r"|\b(?:not|no|nobody|no\s?one|noone|cant|can't|cannot|wont|won't|dont|don't|isnt|isn't"
+    r"|aren't|nadie)\b(?:\s+[\w']+){0,4}?\s+until)"
+    r"\s+(?:on\s+|el\s+)?$"
+)
+
+
+def _days_away(today: date, kind: str, back: date, *, through: bool) -> list[date]:
+    """The days from today until the customer is back (today's weekday said on its own is next
+    week's: "out until wednesday" on a Wednesday)."""
+    if back == today and kind == "weekday" and not through:
+        back += timedelta(weeks=1)
+    last = min(back if through else back - timedelta(days=1), today + timedelta(_AWAY_DAYS_KEPT))
+    return [today + timedelta(days=n) for n in range((last - today).days + 1)]
 
 
 def _asked_and_ruled_out(
@@ -255,7 +282,7 @@ _NOT_THERE_BEFORE = re.compile(
     r"\b(?:not|no|nobody|noone|cant|can't|cannot|wont|won't|isnt|isn't|aren't|unable)\b"
     r"(?:\s+\w+){0,3}?\s+(?:home|here|there|around|available|estar|estoy|voy|be|free|in|work)\b"
     r"(?:\s+\w+){0,2}\s*$"
-    r"|\b(?:until|till|through|out\s+until|away\s+until)\s*$"
+    r"|\b(?:until|till|through|out\s+until|away\s+until)(?:\s+el)?\s*$"
     # "we're closed for inventory tomorrow", "im busy friday": that day is the one that can't be.
     r"|(?:\b(?:closed|shut|busy|away|out\s+of\s+town|on\s+vacation|travell?ing|cerrad[oa]s?)"
     r"|\b(?:we're|were|we\s+are|we'll\s+be|well\s+be|i'm|im|i\s+am|i'll\s+be|ill\s+be)\s+off)"

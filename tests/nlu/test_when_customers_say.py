@@ -333,3 +333,46 @@ def test_nobody_there_after_a_time_asks_for_a_window_before_it(text: str, expect
 )
 def test_a_time_wanted_after_stays_after(text: str, expected: When) -> None:
     assert parse_when(text, WEDNESDAY) == expected
+
+
+def days_before(back: date) -> list[date]:
+    """Every day from the Wednesday the message is sent until `back`, not `back` itself."""
+    today = WEDNESDAY.date()
+    return [date.fromordinal(n) for n in range(today.toordinal(), back.toordinal())]
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "back"),
+    [
+        ("I'm out till sunday", None, d(22)),
+        ("away until the 25th", None, d(25)),
+        ("not back until monday", None, d(23)),
+        ("we're closed until friday", None, d(20)),
+        ("i won't be home until friday", None, d(20)),
+        ("out of town thru friday", None, d(21)),
+        ("estoy fuera hasta el lunes", None, d(23)),
+        ("on vacation until wednesday", None, d(25)),  # today's weekday: next week's
+        ("im out til sunday, monday after 3?", d(23), d(22)),
+    ],
+)
+def test_away_until_a_day_rules_out_the_days_before_it_not_that_day(
+    text: str, asked: date | None, back: date
+) -> None:
+    when = parse_when(text, WEDNESDAY)
+    assert (when.date, list(when.ruled_out)) == (asked, days_before(back))
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "ruled_out"),
+    [
+        ("hold it until monday", None, [d(23)]),
+        ("keep it till friday", None, [d(20)]),
+        ("deliver by friday", d(20), []),
+        ("i'm out until 5 on friday", d(20), []),
+    ],
+)
+def test_a_hold_until_a_day_or_a_time_until_is_not_an_absence(
+    text: str, asked: date | None, ruled_out: list[date]
+) -> None:
+    when = parse_when(text, WEDNESDAY)
+    assert (when.date, list(when.ruled_out)) == (asked, ruled_out)

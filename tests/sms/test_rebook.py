@@ -420,3 +420,21 @@ async def test_nobody_home_after_a_time_books_a_window_that_ends_by_then(
     nlu.script[said] = proposes(said)
     await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
     assert "Wed Mar 5, 8-10am?" in await maria.says(said)
+
+
+@pytest.mark.parametrize(
+    ("said", "first"),
+    [
+        ("im away until thursday, redeliver then", "1) Thu Mar 6, 8-10am"),
+        ("not back till friday", "1) Fri Mar 7, 8-10am"),
+        ("estoy fuera hasta el jueves", "1) jue 6 mar, 8-10am"),
+    ],
+)
+async def test_a_customer_away_until_a_day_is_offered_that_day_on(
+    said, first, maria, sms_services, nlu
+):
+    nlu.script[said] = proposes(said)
+    nlu.script[said].language = "es" if "hasta" in said else "en"
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    offer = await maria.says(said)
+    assert first in offer and "Mar 5" not in offer and "5 mar" not in offer, offer
