@@ -34,6 +34,11 @@ _STREET = re.compile(
     re.I,
 )
 _ZIP = re.compile(r"(?<![\d-])(\d{5})(?:-\d{4})?(?![\d-])")
+_STREET_WORDS = {
+    "street": "st", "avenue": "ave", "av": "ave", "road": "rd", "boulevard": "blvd",
+    "drive": "dr", "lane": "ln", "place": "pl", "court": "ct", "terrace": "ter",
+    "north": "n", "south": "s", "east": "e", "west": "w",
+}  # fmt: skip
 CHANGEABLE = frozenset({"created", "scheduled", "failed_attempt", "out_for_delivery", "arriving"})
 ON_THE_WAY = frozenset({"out_for_delivery", "arriving"})
 # Intents that, with nothing address-like in the message, mean "not an answer to your question".
@@ -69,6 +74,8 @@ def _decide(
         return Decision(Reply("address.not_possible", {"tracking": d.tracking_number}), done)
     street = _street(u) or pending.get("street")
     unit = _unit(u) or pending.get("unit")
+    if street is not None and unit is not None and _same_street(street, d.address_line1):
+        street = None  # "apt 4B, 700 Hudson St": the unit is what was missing
     if street is None and unit is None:
         return Decision(Reply("address.ask"), state.waiting_for("address"))
     done = state.waiting_for(None)
@@ -126,6 +133,16 @@ def _unit_text(unit: re.Match[str]) -> str:
     label = unit.group(1).lower()
     label = {"apartment": "Apt", "apt": "Apt", "#": "#", "ste": "Suite"}.get(label, label.title())
     return f"{label} {unit.group(2).upper()}" if label != "#" else f"#{unit.group(2).upper()}"
+
+
+def _same_street(said: str, on_file: str | None) -> bool:
+    """The street said is the one on the delivery, however abbreviated ("St" or "Street")."""
+    return on_file is not None and _street_key(said) == _street_key(on_file)
+
+
+def _street_key(street: str) -> str:
+    words = re.sub(r"[^a-z0-9 ]", " ", street.lower()).split()
+    return " ".join(_STREET_WORDS.get(word, word) for word in words)
 
 
 def _one_line(d: DeliveryFacts, line1: str | None, line2: str | None) -> str:

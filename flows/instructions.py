@@ -63,6 +63,13 @@ _ABOUT_CODE = re.compile(
     r"\b(codes?|pin|passcode|buzzer|keypad|lockbox|key ?code|c[oó]digo|clave)\b", re.I
 )
 _ABOUT_NOTES = re.compile(r"\b(instructions?|notes?|instrucciones|notas?)\b", re.I)
+# "does the driver know to buzz 2?", "did you tell the driver about the dog?": what they were told.
+_DRIVER_TOLD = re.compile(
+    r"\b(driver|courier|delivery (guy|person|man)|repartidor)\b.{0,20}\b(know|knows|aware|told|"
+    r"informed|sabe|saben)\b|\b(did|have|has) (you|u|someone|anyone) (tell|told|let|inform\w*) "
+    r"(the |my )?(driver|courier)\b",
+    re.I,
+)
 # Asking how to give us something ("can I leave a note for the driver?").
 _OFFER = re.compile(
     r"\b(can|could|may|how|where)( do)? (i|we) (give|leave|add|send|update|change|set|put|"
@@ -139,9 +146,14 @@ def offers_instructions(text: str) -> bool:
 
 def asks_what_is_held(text: str) -> str | None:
     """'code' or 'instructions' when the message asks whether we (or the driver) have them."""
-    if not _INTERROGATIVE.search(text) or _WHY.search(text) or _gives(text):
+    if not _INTERROGATIVE.search(text) or _WHY.search(text):
         return None
-    if _ABOUT_CODE.search(text):
+    about_code = _ABOUT_CODE.search(text)
+    if _DRIVER_TOLD.search(text):  # "does the driver know to ring twice?" asks, even so
+        return "code" if about_code else "instructions"
+    if _gives(text):
+        return None
+    if about_code:
         return "code"
     if _ABOUT_NOTES.search(text):
         return "instructions"

@@ -133,3 +133,22 @@ async def test_instructions_for_a_lost_package_do_not_offer_a_new_time(maria, sm
     await seed_delivery(sms_services, failure_reason="lost", **FAILED)
     reply = await maria.says("leave it with the doorman next time")
     assert "saved" in reply and "RESCHEDULE" not in reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["apt 4B, 12 hudson st", "its 12 Hudson Street apartment 4B", "12 hudson st #4b sorry"],
+)
+async def test_the_street_on_file_with_its_missing_unit_is_taken_without_a_zip(
+    maria, sms_services, nlu, text
+):
+    nlu.script["where is my package"] = Says("where_is_my_package")
+    nlu.script[text.lower()] = Says("inform", confidence=0.6)
+    delivery_id = await seed_delivery(  # on file: 12 Hudson St, Hoboken 07030
+        sms_services, failure_reason="address_incorrect_or_incomplete", **FAILED
+    )
+    await maria.says("where is my package")
+    reply = await maria.says(text)
+    assert "Done" in reply and "ZIP" not in reply, reply
+    delivery = await get_delivery(sms_services, delivery_id)
+    assert delivery.address_line1 == "12 Hudson St" and delivery.address_line2 in ("Apt 4B", "#4B")

@@ -371,3 +371,22 @@ async def test_a_question_about_the_instructions_on_file_is_answered(customer, r
     await seed_delivery(rasa_services, instructions="Leave it with the doorman")
     reply = await customer.says("do you have my delivery instructions?")
     assert "instructions on file for DS20461187" in reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does the driver know to buzz 2?",
+        "did you tell the driver about the side door?",
+        "is the driver aware we have a dog in the yard",
+        "does the delivery guy know to ring the bell twice",
+    ],
+)
+async def test_asking_whether_the_driver_knows_is_answered_not_saved(customer, rasa_services, text):
+    delivery_id = await seed_delivery(
+        rasa_services, on_route_today=True, instructions="Buzz 2, then the side door."
+    )
+    reply = await customer.says(text)
+    assert "instructions on file for DS20461187" in reply, reply
+    delivery = await get_delivery(rasa_services, delivery_id)
+    assert delivery.instructions == "Buzz 2, then the side door."
