@@ -198,11 +198,17 @@ def redact(text: str, code: str | None) -> str:
     return re.sub(re.escape(code), "[code]", text, flags=re.I)
 
 
+# What a message that only gives or changes a code says around it ("actually the code changed,
+# it's 4417 now"): nothing for the driver to read, so the instructions on file stay.
+_AROUND_A_CODE = re.compile(
+    r"(?i)\b(gate|door|front|main|access|building|entry|lockbox|keypad|buzzer|passcode|code|pin|"
+    r"number|c[oó]digo|clave|is|es|the|for|el|la|de|del|my|mi|our|nuestro|puerta|port[oó]n|"
+    r"entrada|edificio|actually|changed|change|changes|new|now|it'?s|that'?s|here'?s|it|updated?|"
+    r"to|sorry|oops|ok|okay|hi|hey|please|pls|thanks|thx|use|try|we|just|fyi|so|and|also|"
+    r"cambi[oó]|cambiamos|nuevo|nueva|ahora|usa|use|gracias|hola|perd[oó]n)\b"
+)
+
+
 def _only_code(words: str) -> bool:
-    leftover = re.sub(
-        r"(?i)\b(gate|door|front|main|access|building|entry|lockbox|code|pin|c[oó]digo|is|es|"
-        r"the|for|el|la|de|del|my|mi|our|nuestro|puerta|port[oó]n|entrada|edificio)\b",
-        "",
-        words.replace("[code]", ""),
-    )
+    leftover = _AROUND_A_CODE.sub("", words.replace("[code]", ""))
     return not re.sub(r"[\W_]+", "", leftover)

@@ -3,6 +3,7 @@ ZIP sent on its own, "not 4D", a question we asked then ignored."""
 
 from __future__ import annotations
 
+import pytest
 from sms_helpers import Says, get_delivery, rows, seed_delivery
 
 from data.models import DeliveryException
@@ -125,3 +126,33 @@ async def test_a_thumbs_up_after_a_status_is_an_acknowledgement(maria, sms_servi
     await seed_delivery(sms_services)
     await maria.says("where is my package")
     assert await maria.says("👍") == "Great. Text us anytime if you need anything else."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "actually the code changed, its 4417 now",
+        "new gate code: 4417",
+        "hey sorry, updated code is 4417",
+        "el nuevo codigo es 4417",
+    ],
+)
+async def test_a_new_code_keeps_the_instructions_on_file(maria, sms_services, nlu, text):
+    nlu.script[text.lower()] = Says("give_delivery_instructions", entities={"access_code": "4417"})
+    delivery_id = await seed_delivery(
+        sms_services, access_code="2580", instructions="Buzz 2, then the side door."
+    )
+    await maria.says(text)
+    delivery = await get_delivery(sms_services, delivery_id)
+    assert delivery.access_code == "4417"
+    assert delivery.instructions == "Buzz 2, then the side door."
+
+
+async def test_a_code_with_directions_saves_the_directions_too(maria, sms_services, nlu):
+    text = "code is 4417 now, and leave it by the back door"
+    nlu.script[text] = Says("give_delivery_instructions", entities={"access_code": "4417"})
+    delivery_id = await seed_delivery(sms_services, instructions="Buzz 2")
+    await maria.says(text)
+    delivery = await get_delivery(sms_services, delivery_id)
+    assert delivery.access_code == "4417" and "back door" in delivery.instructions
+    assert "4417" not in delivery.instructions
