@@ -165,7 +165,7 @@ def _proposed(
 ) -> Decision:
     e = u.entities
     terms = {"after": e.after, "before": e.before, "tz": d.timezone}
-    window = matching(now, facts.load, policy, day=e.date, **terms)
+    window = _on_a_day_named(now, facts, policy, terms, (e.date, *e.alternatives))
     if window is not None:
         return _confirm(state, d, window, policy)
     today = now.astimezone(ZoneInfo(d.timezone)).date()
@@ -187,6 +187,16 @@ def _proposed(
     if not options and (e.after or e.before):
         options = on_terms(now, facts.load, policy, **terms, limit=policy.windows_offered)
     return _offer(state, d, facts, now, policy, key=key, options=options or None, extra=params)
+
+
+def _on_a_day_named(
+    now: datetime, facts: Facts, policy: Policy, terms: dict, days: tuple[date | None, ...]
+) -> Window | None:
+    """The earliest window on the first day named that has one ("thursday or friday")."""
+    for day in days:
+        if (window := matching(now, facts.load, policy, day=day, **terms)) is not None:
+            return window
+    return None
 
 
 def _from_day_on(
@@ -291,12 +301,15 @@ def _within(u: Understanding, window: Window, d: DeliveryFacts) -> bool:
 
 
 def _not_today(u: Understanding, d: DeliveryFacts, now: datetime) -> Understanding:
-    """Today's weekday said on its own ("bring it wednesday" on a Wednesday) is next week's:
-    today's routes are already planned, and a customer who means today says "today"."""
+    """Today's weekday said on its own ("bring it wednesday" on a Wednesday) is the next day
+    named with it ("wednesday or thursday"), or next week's: today's routes are already planned,
+    and a customer who means today says "today"."""
     today = now.astimezone(ZoneInfo(d.timezone)).date()
     if u.entities.date != today or not todays_weekday_named(u.text, today):
         return u
-    return replace(u, entities=replace(u.entities, date=today + timedelta(days=7)))
+    later = [day for day in u.entities.alternatives if day > today]
+    later.append(today + timedelta(days=7))
+    return replace(u, entities=replace(u.entities, date=later[0], alternatives=tuple(later[1:])))
 
 
 def _proposes_time(u: Understanding) -> bool:

@@ -402,6 +402,7 @@ def resolve_entities(
         after=when.after,
         before=when.before,
         ruled_out=when.ruled_out,
+        alternatives=when.alternatives,
         delay_minutes=delay,
         stop=stop,
     )

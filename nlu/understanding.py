@@ -62,6 +62,7 @@ class Entities:
     after: str | None = None  # "HH:MM", window lower bound
     before: str | None = None  # "HH:MM", window upper bound
     ruled_out: tuple[date, ...] = ()  # days the customer says they cannot take ("not friday")
+    alternatives: tuple[date, ...] = ()  # other days named with `date` ("wed or thu": thu)
     delay_minutes: int | None = None  # drivers
     stop: int | None = None  # drivers
 
@@ -69,6 +70,7 @@ class Entities:
         data = asdict(self)
         data["date"] = self.date.isoformat() if self.date else None
         data["ruled_out"] = [day.isoformat() for day in self.ruled_out]
+        data["alternatives"] = [day.isoformat() for day in self.alternatives]
         return data
 
     @classmethod
@@ -77,7 +79,8 @@ class Entities:
         data = dict(data)
         if data.get("date"):
             data["date"] = date.fromisoformat(data["date"])
-        data["ruled_out"] = tuple(date.fromisoformat(d) for d in data.get("ruled_out") or ())
+        for days in ("ruled_out", "alternatives"):
+            data[days] = tuple(date.fromisoformat(d) for d in data.get(days) or ())
         return cls(**data)
 
 

@@ -142,6 +142,19 @@ def _day(text: str, today: date, aside: Sequence[tuple[int, int]] = ()) -> date 
     return found[0][1]
 
 
+def _other_days_named(text: str, today: date, aside: Sequence[tuple[int, int]] = ()) -> list[date]:
+    """The days listed after the first day asked as equally good ("wednesday or thursday",
+    "tmrw, fri or mon"), in text order."""
+    asked = _outside(_days_asked(text), aside)
+    others: list[date] = []
+    for (_, previous), (kind, match) in zip(asked, asked[1:], strict=False):
+        if not _LISTED_OR_COMMA.fullmatch(text[previous.end() : match.start()]):
+            break
+        if (day := _resolve_day(kind, match, today)) is not None:
+            others.append(day)
+    return others
+
+
 def _todays_weekday_only(text: str, today: date) -> bool:
     """Today asked for only by its weekday ("wednesday" on a Wednesday), not as "today",
     "tonight", "this wednesday" or a date."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from nlu.timeparse.clock import _fmt
-from nlu.timeparse.days import _day, _days_ruled_out, _todays_weekday_only
+from nlu.timeparse.days import _day, _days_ruled_out, _other_days_named, _todays_weekday_only
 from nlu.timeparse.hours import _hours_spans
 from nlu.timeparse.normalize import normalize_sms
 from nlu.timeparse.vocabulary import EVENING
@@ -17,12 +17,14 @@ from nlu.timeparse.windows import _window
 @dataclass(frozen=True, slots=True)
 class When:
     """A day and/or a window: date None when no day was said; bounds are "HH:MM" or None;
-    ruled_out holds the days the customer says they cannot take."""
+    ruled_out holds the days the customer says they cannot take, alternatives the other days
+    named with the one asked ("wednesday or thursday": thursday)."""
 
     date: date | None = None
     after: str | None = None
     before: str | None = None
     ruled_out: tuple[date, ...] = ()
+    alternatives: tuple[date, ...] = ()
 
 
 def parse_when(text: str, now: datetime) -> When:
@@ -31,10 +33,17 @@ def parse_when(text: str, now: datetime) -> When:
     hours = _hours_spans(normalized)
     day = _day(normalized, now.date(), aside=hours)
     after, before = _window(_blanked(normalized, hours))
-    if day == now.date() and _todays_weekday_only(normalized, day) and _over(before, now):
-        day += timedelta(days=7)  # "wednesday morning" said on Wednesday afternoon
     ruled_out = tuple(_days_ruled_out(normalized, now.date()))
-    return When(date=day, after=_fmt(after), before=_fmt(before), ruled_out=ruled_out)
+    others = [
+        other
+        for other in _other_days_named(normalized, now.date(), aside=hours)
+        if other != day and other not in ruled_out
+    ]
+    if day == now.date() and _todays_weekday_only(normalized, day) and _over(before, now):
+        # "wednesday morning" said on Wednesday afternoon: the next day named, or next week's
+        others.append(day + timedelta(days=7))
+        day = others.pop(0)
+    return When(day, _fmt(after), _fmt(before), ruled_out, tuple(others))
 
 
 def todays_weekday_named(text: str, today: date) -> bool:

@@ -203,6 +203,15 @@ def test_the_days_ruled_out_survive_a_request_kept_while_the_delivery_is_asked_f
     assert kept == entities and kept.ruled_out == (date(2026, 11, 23), date(2026, 11, 24))
 
 
+def test_the_other_days_named_survive_a_request_kept_while_the_delivery_is_asked_for() -> None:
+    entities = resolve_entities("thursday or friday, gate code 4512#", now=NOW)
+    kept = Entities.from_json(json.loads(json.dumps(entities.as_json())))
+    assert kept == entities and (kept.date, kept.alternatives) == (
+        date(2026, 11, 19),
+        (date(2026, 11, 20),),
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "language"),
     [

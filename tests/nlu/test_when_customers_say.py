@@ -376,3 +376,33 @@ def test_a_hold_until_a_day_or_a_time_until_is_not_an_absence(
 ) -> None:
     when = parse_when(text, WEDNESDAY)
     assert (when.date, list(when.ruled_out)) == (asked, ruled_out)
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "expected"),
+    [
+        ("wednesday or thursday", WEDNESDAY, When(d(18), alternatives=(d(19),))),
+        ("wed or thurs after 2", WEDNESDAY, When(d(18), "14:00", None, alternatives=(d(19),))),
+        ("tmrw, fri or mon", WEDNESDAY, When(d(19), alternatives=(d(20), d(23)))),
+        ("miércoles o jueves", WEDNESDAY, When(d(18), alternatives=(d(19),))),
+        # Today's window is over: the next day named first, then next week's.
+        ("wednesday or thursday", WEDNESDAY_NIGHT, When(d(19), alternatives=(d(25),))),
+    ],
+)
+def test_the_other_days_named_with_the_one_asked_are_read(
+    text: str, now: datetime, expected: When
+) -> None:
+    assert parse_when(text, now) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we close at 5 friday so thursday is better",
+        "can't do friday, monday works",
+        "friday or saturday, we're closed saturday",
+        "thursday",
+    ],
+)
+def test_a_day_ruled_out_or_turned_from_is_no_alternative(text: str) -> None:
+    assert parse_when(text, WEDNESDAY).alternatives == ()

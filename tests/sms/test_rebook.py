@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sms_helpers import NOW, Says, count, get_delivery, proposes, rows, seed_delivery
@@ -13,6 +14,7 @@ from data.types import DeliveryStatus
 from flows.conversation import decide
 from flows.model import ConversationState, DeliveryFacts, Facts
 from flows.policy import Policy
+from nlu.timeparse import parse_when
 from nlu.understanding import Entities, Understanding
 
 REBOOK = Says("reschedule_delivery")
@@ -438,3 +440,44 @@ async def test_a_customer_away_until_a_day_is_offered_that_day_on(
     await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
     offer = await maria.says(said)
     assert first in offer and "Mar 5" not in offer and "5 mar" not in offer, offer
+
+
+def names_days(text: str) -> Says:
+    """A rebook naming days and a time, with the other days named ("tue or wed") as well."""
+    says = proposes(text)
+    local = NOW.astimezone(ZoneInfo("America/New_York")).replace(tzinfo=None)
+    says.entities["alternatives"] = parse_when(text, local).alternatives
+    return says
+
+
+@pytest.mark.parametrize(
+    ("said", "language", "asked"),
+    [
+        ("tuesday or wednesday", "en", "Wed Mar 5, 8-10am?"),
+        ("tues or weds afternoon pls", "en", "Wed Mar 5, 12-2pm?"),
+        ("tuesday, wednesday or thursday after 3", "en", "Wed Mar 5, 4-6pm?"),
+        ("el martes o el miércoles", "es", "mie 5 mar, 8-10am?"),
+    ],
+)
+async def test_todays_weekday_named_first_with_another_day_books_the_other_day(
+    said, language, asked, maria, sms_services, nlu
+):
+    nlu.script[said] = names_days(said)
+    nlu.script[said].language = language
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    assert asked in await maria.says(said)
+
+
+async def test_the_next_day_named_is_booked_when_the_first_is_full(maria, sms_services, nlu):
+    said = "wednesday or thursday morning"
+    nlu.script[said] = names_days(said)
+    sms_services.settings.daily_capacity = 1
+    await seed_delivery(
+        sms_services,
+        tracking="DS00000001",
+        phone="+12015559999",
+        window_start=datetime(2025, 3, 5, 13, 0, tzinfo=UTC),
+        service_date=date(2025, 3, 5),
+    )
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    assert "Thu Mar 6, 8-10am?" in await maria.says(said)
