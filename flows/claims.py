@@ -14,6 +14,7 @@ from flows.answers import (
     plain,
     yes_or_no,
 )
+from flows.handoff import lost_or_damaged
 from flows.model import ConversationState, Decision, DeliveryFacts, Facts, FileClaim, Reply
 from flows.status import status_reply
 from nlu.understanding import Understanding
@@ -103,6 +104,13 @@ SENDS_PHOTO = Question(
     ),
 )
 ARRIVED_OR_ARRIVING = frozenset({"delivered", "out_for_delivery", "arriving"})
+# "wrong house in the pic", "that's not my porch": the proof of delivery shows another place.
+_PLACES = r"(?:house|home|door|front door|porch|building|address|place|apartment|apt|steps|stoop)"
+_WRONG_PLACE = re.compile(
+    rf"\b(?:wrong|not (?:my|our|the right)|isnt (?:my|our)|aint (?:my|our)) {_PLACES}\b|"
+    r"\bno es (?:mi|nuestra|nuestro) (?:casa|puerta|porche|edificio|direccion)\b|"
+    r"\b(?:casa|puerta|direccion) equivocada\b"
+)
 # A description of the damage is evidence too: the claim opens on it, a photo can follow.
 _DAMAGE = re.compile(
     r"\b(broken|broke|crushed|smashed|dented|torn|ripped|wet|soaked|leak\w*|shattered|cracked|"
@@ -111,9 +119,13 @@ _DAMAGE = re.compile(
 )
 
 
-def missing(state: ConversationState, d: DeliveryFacts) -> Decision:
+def missing(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision:
     if d.status != "delivered":
         return Decision(status_reply(d), state)
+    if _WRONG_PLACE.search(plain(u.text)):  # they have seen the photo: no need to ask again
+        claim = FileClaim(d.id, "missing", description=_story(state))
+        reply = Reply("claims.opened", {"tracking": d.tracking_number})
+        return Decision(reply, state.waiting_for(None), (claim,))
     asked = state.waiting_for("missing_confirm")
     reply = Reply(
         "claims.missing_check",
@@ -143,6 +155,8 @@ def answer_missing(state: ConversationState, u: Understanding, d: DeliveryFacts)
 
 
 def damaged(state: ConversationState, d: DeliveryFacts, facts: Facts) -> Decision:
+    if lost_or_damaged(d):  # the carrier kept it: nothing reached them to photograph
+        return Decision(status_reply(d), state)
     if not _could_be_damaged_on_arrival(d):
         reply = Reply(
             "claims.damage_not_received", {"tracking": d.tracking_number, "status": d.status}
@@ -175,9 +189,9 @@ def answer_damaged(
 
 
 def _could_be_damaged_on_arrival(d: DeliveryFacts) -> bool:
-    """Delivered, or being handed over (the delivery system may not have said so yet), or
-    reported damaged by the carrier: a package that is still to come cannot have arrived broken."""
-    return d.status in ARRIVED_OR_ARRIVING or d.failure_reason == "damaged"
+    """Delivered, or being handed over (the delivery system may not have said so yet): a
+    package that is still to come cannot have arrived broken."""
+    return d.status in ARRIVED_OR_ARRIVING
 
 
 def _ask_once(state: ConversationState, key: str, kind: str) -> Decision | None:

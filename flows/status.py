@@ -48,7 +48,12 @@ def status_reply(d: DeliveryFacts, now: datetime | None = None) -> Reply:
     if d.status == "failed_attempt":
         return Reply(
             NEXT_STEP_AFTER.get(d.failure_reason or "", "status.failed_attempt"),
-            {**base, "reason": d.failure_reason, "attempts": d.attempt_count},
+            {
+                **base,
+                "reason": d.failure_reason,
+                "attempts": d.attempt_count,
+                "has_code": d.has_access_code,
+            },
         )
     if d.status in ("scheduled", "created"):
         return Reply("status.scheduled", {**base, **coming, **_window(d)})

@@ -138,7 +138,6 @@ async def test_damage_reported_on_a_package_still_to_come_opens_no_claim(
     [
         (DeliveryStatus.OUT_FOR_DELIVERY, None),  # handed over; the driver's scan not in yet
         (DeliveryStatus.ARRIVING, None),
-        (DeliveryStatus.FAILED_ATTEMPT, "damaged"),  # the carrier says it was damaged
     ],
 )
 async def test_damage_on_a_package_being_handed_over_or_reported_damaged_is_taken(
@@ -147,3 +146,43 @@ async def test_damage_on_a_package_being_handed_over_or_reported_damaged_is_take
     nlu.script["the box is crushed"] = Says("report_damaged_package")
     await seed_delivery(sms_services, status=status, failure_reason=reason)
     assert "photo" in await maria.says("the box is crushed")
+
+
+async def test_damage_on_a_package_the_carrier_kept_as_damaged_points_to_a_person(
+    maria, sms_services, nlu
+):
+    nlu.script["it arrived broken?? what happened"] = Says("report_damaged_package")
+    await seed_delivery(
+        sms_services, status=DeliveryStatus.FAILED_ATTEMPT, failure_reason="damaged"
+    )
+    reply = await maria.says("it arrived broken?? what happened")
+    assert "damaged on the way" in reply and "AGENT" in reply and "photo" not in reply
+    assert await count(sms_services, Claim) == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wrong house in the pic. thats not my porch",
+        "that's not my front door in the delivery photo, where is my package",
+        "the picture shows the wrong building, I never got it",
+        "no me llego, esa no es mi puerta",
+    ],
+)
+async def test_missing_with_the_photo_already_seen_opens_the_claim_at_once(
+    maria, sms_services, nlu, text
+):
+    nlu.script[text.lower()] = Says("report_missing_package")
+    delivery_id = await seed_delivery(sms_services, **DELIVERED)
+    assert "opened a claim" in await maria.says(text)
+    [claim] = await rows(sms_services, Claim)
+    assert (claim.delivery_id, claim.kind) == (delivery_id, "missing")
+
+
+async def test_missing_without_a_word_about_the_photo_still_checks_it_first(
+    maria, sms_services, nlu
+):
+    nlu.script["my package isnt here"] = Says("report_missing_package")
+    await seed_delivery(sms_services, **DELIVERED)
+    assert "Still missing? Reply YES" in await maria.says("my package isnt here")
+    assert await count(sms_services, Claim) == 0

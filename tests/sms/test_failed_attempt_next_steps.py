@@ -152,3 +152,17 @@ async def test_the_street_on_file_with_its_missing_unit_is_taken_without_a_zip(
     assert "Done" in reply and "ZIP" not in reply, reply
     delivery = await get_delivery(sms_services, delivery_id)
     assert delivery.address_line1 == "12 Hudson St" and delivery.address_line2 in ("Apt 4B", "#4B")
+
+
+async def test_after_a_code_is_on_file_the_status_no_longer_asks_for_one(maria, sms_services, nlu):
+    nlu.script["where is my package"] = Says("where_is_my_package")
+    nlu.script["gate code is 1942#"] = Says(
+        "give_delivery_instructions", entities={"access_code": "1942#"}
+    )
+    nlu.script["so when are you coming back"] = Says("where_is_my_package")
+    await seed_delivery(sms_services, failure_reason="no_access", **FAILED)
+    assert "Reply with the gate or door code" in await maria.says("where is my package")
+    await maria.says("gate code is 1942#")
+    reply = await maria.says("so when are you coming back")
+    assert "code on file" in reply and "RESCHEDULE" in reply
+    assert "Reply with the gate or door code" not in reply and "1942" not in reply
