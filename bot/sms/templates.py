@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +24,24 @@ _DAYS = {
 _WEEKDAYS = {
     "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
     "es": ["lunes", "martes", "miercoles", "jueves", "viernes", "sabados", "domingos"],
+}
+# Hours written in English ("Mon-Fri 8am-4pm", "Sat until 2pm"), said in Spanish day by day.
+_ENGLISH_DAY = re.compile(
+    r"\b(?:(mon)(?:day)?|(tue)(?:s|sday)?|(wed)(?:s|nesday)?|(thu)(?:r|rs|rsday)?|(fri)(?:day)?"
+    r"|(sat)(?:urday)?|(sun)(?:day)?)s?\.?(?![a-z])",
+    re.I,
+)
+_HOURS_WORDS = {
+    "es": {
+        "until": "hasta",
+        "from": "desde",
+        "to": "a",
+        "and": "y",
+        "closed": "cerrado",
+        "noon": "mediodia",
+        "weekdays": "entre semana",
+        "daily": "todos los dias",
+    }
 }
 # A carrier's date-only estimate ends the day at 23:59 (data/ingest/adapters/common.py).
 _END_OF_DAY = time(23, 59)
@@ -86,6 +105,7 @@ class Templates:
         env.filters["when"] = lambda dt, tz=None: self._when(dt, tz, language)
         env.filters["clock"] = lambda dt, tz=None: _clock(_local(dt, tz or self.default_tz))
         env.filters["window"] = lambda s, e, tz=None: self._window(s, e, tz, language)
+        env.filters["hours"] = lambda text: _hours(text, language)
         return env
 
     def _when(self, dt: datetime | None, tz: str | None, language: str) -> str:
@@ -126,6 +146,19 @@ def _local(dt: datetime, tz: str) -> datetime:
 def _day(dt: datetime, language: str) -> str:
     day, month = _DAYS[language][dt.weekday()], _MONTHS[language][dt.month - 1]
     return f"{day} {dt.day} {month}" if language == "es" else f"{day} {month} {dt.day}"
+
+
+def _hours(text: object, language: str) -> str:
+    """Opening hours as written in English ("Mon-Fri 8am-4pm"), in the reply's language
+    ("lun-vie 8am-4pm"); English text is left as it is."""
+    text = "" if text is None else str(text)
+    if language == "en":
+        return text
+    days = _ENGLISH_DAY.sub(lambda m: _DAYS[language][m.lastindex - 1], text)
+    words = _HOURS_WORDS.get(language, {})
+    return re.sub(
+        r"\b[a-z]+\b", lambda m: words.get(m.group(0).lower(), m.group(0)), days, flags=re.I
+    )
 
 
 def _clock(dt: datetime) -> str:

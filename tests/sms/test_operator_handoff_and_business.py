@@ -53,14 +53,12 @@ async def test_nonsense_twice_that_the_nlu_calls_out_of_scope_goes_to_a_person(
 
 
 async def _dental_studio(sms_services, **fields) -> int:
-    return await seed_delivery(
-        sms_services,
-        is_business=True,
-        business_name="Whitfield Dental Studio",
-        receiving_hours="Mon-Fri 9am-5pm",
-        dock="Front desk, 2nd floor",
-        **fields,
-    )
+    studio = {
+        "business_name": "Whitfield Dental Studio",
+        "receiving_hours": "Mon-Fri 9am-5pm",
+        "dock": "Front desk, 2nd floor",
+    }
+    return await seed_delivery(sms_services, is_business=True, **{**studio, **fields})
 
 
 async def test_a_business_asking_where_its_delivery_is_hears_the_drop_off_point(
@@ -112,7 +110,7 @@ async def test_a_business_opening_late_on_one_day_is_booked_after_it_opens(
     [
         ("we only open at 10 these days, can you come another day", "en", "Mon-Fri 10am-5pm"),
         ("we close at 3 now, other times?", "en", "Mon-Fri 9am-3pm"),
-        ("cerramos a las 3, ¿qué otros horarios tienen?", "es", "Mon-Fri 9am-3pm"),
+        ("cerramos a las 3, ¿qué otros horarios tienen?", "es", "lun-vie 9am-3pm"),
     ],
 )
 async def test_a_business_offer_names_the_hours_it_said_not_those_on_record(
@@ -165,3 +163,48 @@ async def test_a_home_customers_own_hours_are_named_in_the_offer(maria, sms_serv
     await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
     offer = await maria.says(said)
     assert "in your receiving hours (Mon-Sat until 2pm):" in offer and "2-4pm" not in offer, offer
+
+
+@pytest.mark.parametrize(
+    ("record", "said_es"),
+    [
+        ("Mon-Fri 9am-5pm", "lun-vie 9am-5pm"),
+        ("Tues-Sat 10am-6pm", "mar-sab 10am-6pm"),
+        ("Monday to Thursday 9am-5pm", "lun a jue 9am-5pm"),
+    ],
+)
+async def test_a_spanish_speaking_business_hears_its_receiving_days_in_spanish(
+    record, said_es, maria, sms_services, nlu
+):
+    nlu.script["cambiar"] = Says("reschedule_delivery", language="es")
+    await _dental_studio(sms_services, receiving_hours=record)
+    offer = await maria.says("CAMBIAR")
+    assert f"en su horario de recepcion ({said_es}):" in offer, offer
+
+
+async def test_hours_the_customer_said_are_named_in_spanish_to_a_spanish_speaker(
+    maria, sms_services, nlu
+):
+    said = "los viernes cerramos a las 2, ¿pueden venir el viernes?"
+    nlu.script[said] = proposes(said)
+    nlu.script[said].language = "es"
+    nlu.script["no"] = Says("deny", language="es")
+    await _dental_studio(sms_services)
+    assert "Responda SI" in await maria.says(said)
+    offer = await maria.says("no")
+    assert "(lun-jue 9am-5pm, vie 9am-2pm):" in offer, offer
+
+
+async def test_the_depot_hours_are_said_in_spanish_to_a_spanish_speaker(maria, sms_services, nlu):
+    nlu.script["recoger"] = Says("hold_for_pickup", language="es")
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    reply = await maria.says("RECOGER")
+    assert "lun-sab 8am-8pm" in reply and "Mon" not in reply, reply
+
+
+async def test_an_english_speaking_business_hears_its_receiving_hours_as_written(
+    maria, sms_services, nlu
+):
+    nlu.script["reschedule"] = Says("reschedule_delivery")
+    await _dental_studio(sms_services, receiving_hours="Tues-Sat 10am-6pm")
+    assert "in your receiving hours (Tues-Sat 10am-6pm):" in await maria.says("reschedule")
