@@ -73,6 +73,10 @@ def decide(
     return _route(state, u, facts, now, policy)
 
 
+# What the NLU may call a message that gives the address a failed delivery lacked.
+AN_ADDRESS_MAY_ANSWER = frozenset({"complain", "inform", "where_is_my_package"})
+
+
 def _route(
     state: ConversationState, u: Understanding, facts: Facts, now: datetime, policy: Policy
 ) -> Decision:
@@ -83,6 +87,8 @@ def _route(
         intent = "give_delivery_instructions"  # "4512#" on its own is a gate code
     elif intent == "where_is_my_package" and instructions.also_instructs(u.text):
         intent = "give_delivery_instructions"  # "where is it? leave it at the back door"
+    if intent in AN_ADDRESS_MAY_ANSWER and _gives_the_missing_address(state, u, facts):
+        intent = "change_address"  # "I was told my delivery failed. I live in unit 12C"
     if intent in ("request_human", "complain"):
         return handoff.to_person(
             state, facts.delivery(state.delivery_id), policy, why=intent, on_phone=facts.deliveries
@@ -94,6 +100,20 @@ def _route(
         return question
     assert delivery is not None
     return _act(state, replace(u, intent=intent), delivery, facts, now, policy)
+
+
+def _gives_the_missing_address(state: ConversationState, u: Understanding, facts: Facts) -> bool:
+    """An address in a message about a delivery that failed for want of one is that address,
+    however the message reads (a complaint, a status question)."""
+    d = facts.delivery(state.delivery_id)
+    if d is None and len(facts.deliveries) == 1:
+        d = facts.deliveries[0]
+    return (
+        bool(u.entities.address)
+        and d is not None
+        and d.status == "failed_attempt"
+        and d.failure_reason == "address_incorrect_or_incomplete"
+    )
 
 
 def _act(

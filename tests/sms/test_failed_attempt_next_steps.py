@@ -166,3 +166,32 @@ async def test_after_a_code_is_on_file_the_status_no_longer_asks_for_one(maria, 
     reply = await maria.says("so when are you coming back")
     assert "code on file" in reply and "RESCHEDULE" in reply
     assert "Reply with the gate or door code" not in reply and "1942" not in reply
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Hello, I was told my delivery failed. I live in unit 12C", "complain"),
+        ("why didnt it come?? its apt 12C", "complain"),
+        ("where is my package, I'm in unit 12C", "where_is_my_package"),
+    ],
+)
+async def test_an_address_in_any_message_about_a_delivery_missing_one_is_taken(
+    maria, sms_services, nlu, text, intent
+):
+    nlu.script[text.lower()] = Says(intent, entities={"address": "unit 12C"})
+    delivery_id = await seed_delivery(
+        sms_services, failure_reason="address_incorrect_or_incomplete", **FAILED
+    )
+    reply = await maria.says(text)
+    assert "Done" in reply and "person" not in reply, reply
+    assert "12C" in (await get_delivery(sms_services, delivery_id)).address_line2
+
+
+async def test_a_complaint_with_an_address_on_another_failure_still_goes_to_a_person(
+    maria, sms_services, nlu
+):
+    text = "you missed me again, I live at 12 hudson st"
+    nlu.script[text] = Says("complain", entities={"address": "12 hudson st"})
+    await seed_delivery(sms_services, failure_reason="recipient_unavailable", **FAILED)
+    assert "person" in await maria.says(text)
