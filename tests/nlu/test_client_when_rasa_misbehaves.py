@@ -180,6 +180,8 @@ async def test_entities_are_resolved_from_rasa_spans_and_the_text(fake_rasa: Fak
         "date": "2026-11-19",
         "after": "17:00",
         "before": None,
+        "ruled_out": [],
+        "alternatives": [],
         "delay_minutes": None,
         "stop": None,
     }
