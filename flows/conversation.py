@@ -17,7 +17,7 @@ from flows.business import narrowed
 from flows.described import referred
 from flows.model import ConversationState, Decision, DeliveryFacts, Facts, Reply
 from flows.policy import Policy
-from flows.status import where_is
+from flows.status import ASKS_WHERE_OR_WHEN, where_is
 from nlu.understanding import DELIVERY_REQUESTS, Entities, Understanding
 
 LANGUAGES = frozenset({"en", "es"})
@@ -73,6 +73,8 @@ def decide(
     return _route(state, u, facts, now, policy)
 
 
+# Greetings and thanks that may carry the real question after them.
+POLITE = frozenset({"greet", "thank_you", "goodbye", "affirm"})
 # What the NLU may call a message that gives the address a failed delivery lacked.
 AN_ADDRESS_MAY_ANSWER = frozenset({"complain", "inform", "where_is_my_package"})
 
@@ -87,6 +89,8 @@ def _route(
         intent = "give_delivery_instructions"  # "4512#" on its own is a gate code
     elif intent == "where_is_my_package" and instructions.also_instructs(u.text):
         intent = "give_delivery_instructions"  # "where is it? leave it at the back door"
+    elif intent in POLITE and ASKS_WHERE_OR_WHEN.search(u.text):
+        intent = "where_is_my_package"  # "thank you! when will you try again"
     if intent in AN_ADDRESS_MAY_ANSWER and _gives_the_missing_address(state, u, facts):
         intent = "change_address"  # "I was told my delivery failed. I live in unit 12C"
     if intent in ("request_human", "complain"):

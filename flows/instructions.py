@@ -9,7 +9,7 @@ from datetime import datetime
 from flows.answers import DECLINED, SURE, yes_or_no
 from flows.handoff import lost_or_damaged
 from flows.model import ConversationState, Decision, DeliveryFacts, Reply, SaveInstructions
-from flows.status import status_reply
+from flows.status import ASKS_WHERE_OR_WHEN, status_reply
 from nlu.understanding import Understanding
 
 SAVABLE = frozenset(
@@ -21,10 +21,6 @@ _ASKING = re.compile(r"\b(instruction|instrucci|note|nota|code|c[oó]digo)", re.
 _QUESTION = re.compile(
     r"^\s*(can|could|may|how|do|is there|where|puedo|puede|se puede|c[oó]mo|d[oó]nde)\b|\?\s*$",
     re.I,
-)
-# "where is my package and can you leave it at the back door": two asks, both answered.
-_WHERE = re.compile(
-    r"\b(where('?s| is)|when (will|is|does)|what time|eta\b|d[oó]nde est|cu[aá]ndo lleg)", re.I
 )
 _CLAUSES = re.compile(r"[?.!;]+|,\s*|\s+(?:and|also|plus|y|tambi[eé]n)\s+", re.I)
 # Instructions inside a "where is it" message.
@@ -185,7 +181,7 @@ def also_instructs(text: str) -> bool:
 def _split_where(words: str) -> tuple[str, str]:
     """The "where/when is it" clauses and the rest, when a message has both."""
     clauses = [c.strip() for c in _CLAUSES.split(words) if c and c.strip()]
-    where = [c for c in clauses if _WHERE.search(c)]
+    where = [c for c in clauses if ASKS_WHERE_OR_WHEN.search(c)]
     if len(clauses) < 2 or not where:
         return "", ""
     return ", ".join(where), ", ".join(c for c in clauses if c not in where)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from flows.model import ConversationState, Decision, DeliveryFacts, Reply
@@ -10,6 +11,10 @@ from flows.model import ConversationState, Decision, DeliveryFacts, Reply
 MAX_STOPS_SAID = 10
 # An ETA this far in the past is stale (the route is running late): say the window instead.
 STALE_ETA = timedelta(minutes=10)
+# "where is it", "when will you try again": asks for the status (also inside other messages).
+ASKS_WHERE_OR_WHEN = re.compile(
+    r"\b(where('?s| is)|when (will|is|does|are)|what time|eta\b|d[oó]nde est|cu[aá]ndo lleg)", re.I
+)
 # After a failed attempt, what the customer can do depends on why it failed: a code or a place
 # to leave it, the full address, or a person when the package itself is lost or damaged. Any
 # other reason: a new time, or a pickup.

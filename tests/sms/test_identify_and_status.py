@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sms_helpers import Says, seed_delivery
 
 from data.types import DeliveryStatus
@@ -130,3 +131,26 @@ async def test_a_verified_phone_is_remembered(stranger, sms_services, nlu):
     await stranger.says("track DS20461187")
     await stranger.says("07030")
     assert "DS20461187 is scheduled" in await stranger.says("where is it now")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("thank you! when will you try again", "thank_you"),
+        ("hi, where's my package?", "greet"),
+        ("ok thanks, what time is it coming", "affirm"),
+        ("gracias! cuando llega?", "thank_you"),
+    ],
+)
+async def test_thanks_or_hello_with_a_question_after_it_gets_the_answer(
+    maria, sms_services, nlu, text, intent
+):
+    nlu.script[text.lower()] = Says(intent)
+    await seed_delivery(sms_services)
+    assert "DS20461187 is scheduled for" in await maria.says(text)
+
+
+async def test_plain_thanks_is_still_just_thanks(maria, sms_services, nlu):
+    nlu.script["thanks so much"] = Says("thank_you")
+    await seed_delivery(sms_services)
+    assert "DS20461187" not in await maria.says("thanks so much")
