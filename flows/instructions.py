@@ -59,6 +59,12 @@ _ABOUT_CODE = re.compile(
     r"\b(codes?|pin|passcode|buzzer|keypad|lockbox|key ?code|c[oó]digo|clave)\b", re.I
 )
 _ABOUT_NOTES = re.compile(r"\b(instructions?|notes?|instrucciones|notas?)\b", re.I)
+# "read back what you have saved", "what do you have down for my building": asks for the record.
+_THE_RECORD = re.compile(
+    r"\b(read (it |that |them )?back|what (do )?(you|u) (have|got) (saved|down|on file|on record|"
+    r"for (getting|access|my|our|the))|(have|got) (saved|on file|on record))\b",
+    re.I,
+)
 # "does the driver know to buzz 2?", "did you tell the driver about the dog?": what they were told.
 _DRIVER_TOLD = re.compile(
     r"\b(driver|courier|delivery (guy|person|man)|repartidor)\b.{0,20}\b(know|knows|aware|told|"
@@ -145,7 +151,7 @@ def asks_what_is_held(text: str) -> str | None:
     if not _INTERROGATIVE.search(text) or _WHY.search(text):
         return None
     about_code = _ABOUT_CODE.search(text)
-    if _DRIVER_TOLD.search(text):  # "does the driver know to ring twice?" asks, even so
+    if _DRIVER_TOLD.search(text) or _THE_RECORD.search(text):  # asks, whatever else it says
         return "code" if about_code else "instructions"
     if _gives(text):
         return None

@@ -156,3 +156,21 @@ async def test_a_code_with_directions_saves_the_directions_too(maria, sms_servic
     delivery = await get_delivery(sms_services, delivery_id)
     assert delivery.access_code == "4417" and "back door" in delivery.instructions
     assert "4417" not in delivery.instructions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you read back what you have saved for getting into my building",
+        "what do you have down for my building?",
+        "what do u have on file for access",
+    ],
+)
+async def test_asking_to_hear_the_record_is_answered_not_saved(maria, sms_services, nlu, text):
+    nlu.script[text.lower()] = Says("give_delivery_instructions")
+    delivery_id = await seed_delivery(sms_services, instructions="Buzz 2, then the side door.")
+    reply = await maria.says(text)
+    assert "instructions on file" in reply, reply
+    assert (await get_delivery(sms_services, delivery_id)).instructions == (
+        "Buzz 2, then the side door."
+    )
