@@ -216,7 +216,7 @@ _AWAY = (
 # "i'm out till sunday", "not back until monday", "we're closed through friday": away up to that
 # day, back on it ("until") or the day after it ("through"); not "hold it until monday".
 _AWAY_UNTIL = re.compile(
-    rf"(?:\b(?:{_AWAY})\b(?:\s+[\w']+){{0,2}}?\s+(?:until|(?P<through>through|to))"
+    rf"(?:\b(?:{_AWAY})\b(?:\s+(?!from\b)[\w']+){{0,3}}?\s+(?:until|(?P<through>through|to))"
     r"|\b(?:not|no|nobody|no\s?one|noone|cant|can't|cannot|wont|won't|dont|don't|isnt|isn't"
     r"|aren't|nadie)\b(?:\s+[\w']+){0,4}?\s+until)"
     r"\s+(?:on\s+|el\s+)?$"

@@ -351,6 +351,7 @@ def days_before(back: date) -> list[date]:
         ("i won't be home until friday", None, d(20)),
         ("out of town thru friday", None, d(21)),
         ("estoy fuera hasta el lunes", None, d(23)),
+        ("we're out of the office until tuesday, pls redeliver", None, d(24)),
         ("on vacation until wednesday", None, d(25)),  # today's weekday: next week's
         ("im out til sunday, monday after 3?", d(23), d(22)),
     ],
@@ -369,6 +370,7 @@ def test_away_until_a_day_rules_out_the_days_before_it_not_that_day(
         ("keep it till friday", None, [d(20)]),
         ("deliver by friday", d(20), []),
         ("i'm out until 5 on friday", d(20), []),
+        ("we're closed from friday to monday", None, [d(20), d(23)]),
     ],
 )
 def test_a_hold_until_a_day_or_a_time_until_is_not_an_absence(
