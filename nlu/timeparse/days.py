@@ -294,7 +294,7 @@ _UNTURNED_WORDS = r"(?:\s+(?!(?:so|but|then|instead|can|could|would|will|please|
 _NOT_THERE_BEFORE = re.compile(
     r"\b(?:not|no|nobody|noone|cant|can't|cannot|wont|won't|isnt|isn't|aren't|unable)\b"
     r"(?:\s+\w+){0,3}?\s+(?:home|here|there|around|available|estar|estoy|voy|be|free|in|work)\b"
-    r"(?:\s+\w+){0,2}\s*$"
+    r"(?:\s+(?!(?:but|so|pero)\b)\w+){0,2}\s*$"
     r"|\b(?:until|till|through|out\s+until|away\s+until)(?:\s+el)?\s*$"
     # "we're closed for inventory tomorrow", "im busy friday": that day is the one that can't be.
     r"|(?:\b(?:closed|shut|busy|away|out\s+of\s+town|on\s+vacation|travell?ing|cerrad[oa]s?)"

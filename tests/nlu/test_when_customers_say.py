@@ -142,6 +142,9 @@ def test_today_asked_for_only_by_its_weekday_is_told_apart(text: str, named: boo
         ("can you deliver monday instead? we're closed for inventory tomorrow", d(23)),
         ("we are closed friday, can you come thursday", d(19)),
         ("im busy tomorrow, friday afternoon?", d(20)),
+        ("not home tomorrow but friday after 4 works", d(20)),
+        ("im not home tomorrow so friday?", d(20)),
+        ("no estoy mañana pero el viernes sí", d(20)),
     ],
 )
 def test_a_day_the_customer_rules_out_is_not_booked(text: str, expected_day: date) -> None:
