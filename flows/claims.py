@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from flows.answers import (
     SURE,
@@ -104,6 +105,13 @@ SENDS_PHOTO = Question(
     ),
 )
 ARRIVED_OR_ARRIVING = frozenset({"delivered", "out_for_delivery", "arriving"})
+STILL_COMING = frozenset({"created", "scheduled", "out_for_delivery", "arriving"})
+# "only got one box", "there's supposed to be 2", "where's the other one": part of the order.
+_PART_OF_AN_ORDER = re.compile(
+    r"\b(only (got|received|have|came)|just (got|one)|one (box|package|parcel|of)|other (one|box|"
+    r"package|parcel)|second (one|box|package)|supposed to be (2|two|3|three)|(2|two) (boxes|"
+    r"packages|parcels)|rest of|solo (llego|recibi)|el otro|la otra)\b"
+)
 # "wrong house in the pic", "that's not my porch": the proof of delivery shows another place.
 _PLACES = r"(?:house|home|door|front door|porch|building|address|place|apartment|apt|steps|stoop)"
 _WRONG_PLACE = re.compile(
@@ -119,9 +127,13 @@ _DAMAGE = re.compile(
 )
 
 
-def missing(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision:
+def missing(state: ConversationState, u: Understanding, d: DeliveryFacts, facts: Facts) -> Decision:
     if d.status != "delivered":
         return Decision(status_reply(d), state)
+    coming = [o for o in facts.deliveries if o.id != d.id and o.status in STILL_COMING]
+    if coming and _PART_OF_AN_ORDER.search(plain(u.text)):  # "got one box, there should be 2"
+        reply = Reply("claims.other_coming", {"delivered": d.tracking_number})
+        return Decision(replace(reply, then=status_reply(coming[0])), state)
     if _WRONG_PLACE.search(plain(u.text)):  # they have seen the photo: no need to ask again
         claim = FileClaim(d.id, "missing", description=_story(state))
         reply = Reply("claims.opened", {"tracking": d.tracking_number})

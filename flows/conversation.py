@@ -142,7 +142,7 @@ def _act(
         case "refuse_delivery":
             return refuse.start(state, d)
         case "report_missing_package":
-            return claims.missing(state, u, d)
+            return claims.missing(state, u, d, facts)
         case "report_damaged_package":
             return claims.damaged(state, d, facts)
         case "hold_for_pickup":

@@ -186,3 +186,21 @@ async def test_missing_without_a_word_about_the_photo_still_checks_it_first(
     await seed_delivery(sms_services, **DELIVERED)
     assert "Still missing? Reply YES" in await maria.says("my package isnt here")
     assert await count(sms_services, Claim) == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "got one box but theres supposed to be 2",
+        "I only received one of my packages",
+        "where's the other one? only one came",
+    ],
+)
+async def test_half_an_order_delivered_says_the_other_is_on_its_way(maria, sms_services, nlu, text):
+    nlu.script[text.lower()] = Says("report_missing_package")
+    await seed_delivery(sms_services, tracking="DS20461187", **DELIVERED)
+    await seed_delivery(sms_services, tracking="DS20461188", status=DeliveryStatus.OUT_FOR_DELIVERY)
+    reply = await maria.says(text)
+    assert "DS20461187 was delivered; your other package is still on its way" in reply, reply
+    assert "DS20461188 is out for delivery" in reply
+    assert await count(sms_services, Claim) == 0

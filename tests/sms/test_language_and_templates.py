@@ -31,6 +31,7 @@ LONG = {
     "day_hours": "11:30am-12:15pm",
     "reason": "address_incorrect_or_incomplete",
     "status": "return_to_sender",
+    "delivered": "9400111899223197428491",
     "attempts": 2,
     "has_code": True,
     "on_route": True,
