@@ -61,20 +61,17 @@ async def close_conversations(session: AsyncSession, *, phone: str) -> None:
 
 
 async def after_turn(
-    session: AsyncSession,
-    conversation_id: int,
-    *,
-    now: datetime,
-    delivery_id: int | None,
-    handed_off: bool,
+    session: AsyncSession, conversation_id: int, *, delivery_id: int | None, handed_off: bool
 ) -> None:
     """What the turn taught the thread: the delivery it is about, and whether a person has it
-    now (a thread handed off stays so until it closes)."""
-    values: dict = {"last_message_at": now}
+    now (a thread handed off stays so until it closes). Its last message time was set when the
+    message was recorded in it."""
+    values: dict = {}
     if delivery_id is not None:
         values["delivery_id"] = delivery_id
     if handed_off:
         values["status"] = HANDED_OFF
-    await session.execute(
-        update(Conversation).where(Conversation.id == conversation_id).values(**values)
-    )
+    if values:
+        await session.execute(
+            update(Conversation).where(Conversation.id == conversation_id).values(**values)
+        )

@@ -285,7 +285,6 @@ async def _commit(
         await after_turn(
             session,
             inbound.conversation_id,
-            now=inbound.now,
             delivery_id=decision.state.delivery_id,
             handed_off=handoff.hands_off(decision),
         )
@@ -382,13 +381,7 @@ async def _open_case_for(services: Services, inbound: Inbound, reason: str) -> N
                 select(Message).where(Message.provider_id == inbound.sid)
             ) or await _record(session, inbound, services.settings)
             inbound.message_id, inbound.conversation_id = message.id, message.conversation_id
-            await after_turn(
-                session,
-                inbound.conversation_id,
-                now=inbound.now,
-                delivery_id=None,
-                handed_off=True,
-            )
+            await after_turn(session, inbound.conversation_id, delivery_id=None, handed_off=True)
             await open_exception(
                 session,
                 delivery_id=None,
