@@ -16,6 +16,7 @@ from flows.answers import (
     yes_or_no,
 )
 from flows.handoff import lost_or_damaged
+from flows.instructions import ON_THE_ROAD
 from flows.model import ConversationState, Decision, DeliveryFacts, Facts, FileClaim, Reply
 from flows.status import status_reply
 from nlu.understanding import Understanding
@@ -104,8 +105,9 @@ SENDS_PHOTO = Question(
         ),
     ),
 )
+# Delivered, or being handed over (the delivery system's scan may lag the handover): a package
+# still to come cannot have arrived broken.
 ARRIVED_OR_ARRIVING = frozenset({"delivered", "out_for_delivery", "arriving"})
-STILL_COMING = frozenset({"created", "scheduled", "out_for_delivery", "arriving"})
 # "only got one box", "there's supposed to be 2", "where's the other one": part of the order.
 _PART_OF_AN_ORDER = re.compile(
     r"\b(only (got|received|have|came)|just (got|one)|one (box|package|parcel|of)|other (one|box|"
@@ -130,7 +132,7 @@ _DAMAGE = re.compile(
 def missing(state: ConversationState, u: Understanding, d: DeliveryFacts, facts: Facts) -> Decision:
     if d.status != "delivered":
         return Decision(status_reply(d), state)
-    coming = [o for o in facts.deliveries if o.id != d.id and o.status in STILL_COMING]
+    coming = [o for o in facts.deliveries if o.id != d.id and o.status in ON_THE_ROAD]
     if coming and _PART_OF_AN_ORDER.search(plain(u.text)):  # "got one box, there should be 2"
         reply = Reply("claims.other_coming", {"delivered": d.tracking_number})
         return Decision(replace(reply, then=status_reply(coming[0])), state)
@@ -169,7 +171,7 @@ def answer_missing(state: ConversationState, u: Understanding, d: DeliveryFacts)
 def damaged(state: ConversationState, d: DeliveryFacts, facts: Facts) -> Decision:
     if lost_or_damaged(d):  # the carrier kept it: nothing reached them to photograph
         return Decision(status_reply(d), state)
-    if not _could_be_damaged_on_arrival(d):
+    if d.status not in ARRIVED_OR_ARRIVING:
         reply = Reply(
             "claims.damage_not_received", {"tracking": d.tracking_number, "status": d.status}
         )
@@ -198,12 +200,6 @@ def answer_damaged(
         return Decision(Reply("claims.photo_wait"), state)
     # Not about the damage: asked once more, then no claim on a stray "2".
     return _ask_once(state, "claims.ask_photo_again", "damage_photo")
-
-
-def _could_be_damaged_on_arrival(d: DeliveryFacts) -> bool:
-    """Delivered, or being handed over (the delivery system may not have said so yet): a
-    package that is still to come cannot have arrived broken."""
-    return d.status in ARRIVED_OR_ARRIVING
 
 
 def _ask_once(state: ConversationState, key: str, kind: str) -> Decision | None:
