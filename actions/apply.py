@@ -78,9 +78,7 @@ async def apply_actions(
                     phone=turn.phone,
                     transcript=action.transcript or transcript,
                     now=turn.now,
-                    extra={"conversation_id": turn.conversation_id}
-                    if turn.conversation_id
-                    else None,
+                    conversation_id=turn.conversation_id,
                 )
             case VerificationFailed():
                 pass

@@ -34,7 +34,8 @@ async def file_claim(
         phone=turn.phone,
         transcript=transcript,
         now=turn.now,
-        extra={"evidence_urls": list(evidence_urls), "conversation_id": turn.conversation_id},
+        conversation_id=turn.conversation_id,
+        extra={"evidence_urls": list(evidence_urls)},
     )
     claim = Claim(
         delivery_id=delivery_id,

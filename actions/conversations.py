@@ -28,11 +28,7 @@ async def current_conversation(
     """The phone's current SMS conversation, or a new one (the stale ones closed)."""
     latest = await session.scalar(
         select(Conversation)
-        .where(
-            Conversation.channel == Channel.SMS,
-            Conversation.phone == phone,
-            Conversation.status != CLOSED,
-        )
+        .where(*_not_closed(phone))
         .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
         .limit(1)
         .with_for_update()
@@ -49,14 +45,14 @@ async def current_conversation(
 
 async def close_conversations(session: AsyncSession, *, phone: str) -> None:
     """The phone's conversations are over (gone idle, or the customer opted out)."""
-    await session.execute(
-        update(Conversation)
-        .where(
-            Conversation.channel == Channel.SMS,
-            Conversation.phone == phone,
-            Conversation.status != CLOSED,
-        )
-        .values(status=CLOSED)
+    await session.execute(update(Conversation).where(*_not_closed(phone)).values(status=CLOSED))
+
+
+def _not_closed(phone: str) -> tuple:
+    return (
+        Conversation.channel == Channel.SMS,
+        Conversation.phone == phone,
+        Conversation.status != CLOSED,
     )
 
 

@@ -20,9 +20,11 @@ async def open_exception(
     phone: str,
     transcript: tuple[tuple[str, str], ...] | list,
     now: datetime,
+    conversation_id: int | None = None,
     extra: dict | None = None,
 ) -> DeliveryException:
-    """The transcript and summary come redacted (no access codes): dispatch sees them."""
+    """The transcript and summary come redacted (no access codes): dispatch sees them, and the
+    conversation the case came from when there is one."""
     case = DeliveryException(
         delivery_id=delivery_id,
         type=type,
@@ -33,6 +35,7 @@ async def open_exception(
         details={
             "phone": phone,
             "transcript": [{"from": who, "text": text} for who, text in transcript],
+            **({"conversation_id": conversation_id} if conversation_id else {}),
             **(extra or {}),
         },
     )

@@ -392,10 +392,8 @@ async def _open_case_for(services: Services, inbound: Inbound, reason: str) -> N
                 phone=inbound.phone,
                 transcript=[("customer", inbound.body)],
                 now=inbound.now,
-                extra={
-                    "message_id": inbound.message_id,
-                    "conversation_id": inbound.conversation_id,
-                },
+                conversation_id=inbound.conversation_id,
+                extra={"message_id": inbound.message_id},
             )
         SMS_TURNS.labels(intent=reason, handed_off="yes").inc()
         CASES_OPENED.labels(type=handoff.CASE_TYPE, reason=reason).inc()
