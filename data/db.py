@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import orjson
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -37,8 +38,15 @@ def create_engine(settings: Settings) -> AsyncEngine:
         return engine
     # No pre-ping: it costs a round trip per checkout on the webhook's hot path. Connections
     # are recycled instead, and one broken by a server restart fails that unit of work only.
+    # JSON columns are read with orjson: the ingest reads a batch's deliveries (their photo
+    # lists, windows) and replayed logs, thousands of JSON values per batch.
     return create_async_engine(
-        url, echo=settings.database_echo, pool_size=10, max_overflow=20, pool_recycle=1800
+        url,
+        echo=settings.database_echo,
+        pool_size=10,
+        max_overflow=20,
+        pool_recycle=1800,
+        json_deserializer=orjson.loads,
     )
 
 

@@ -5,22 +5,22 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from data.ingest.fold import LogEntry, from_json
 from data.ingest.sql import (
-    EVENT_COLUMNS,
     EVENTS,
     INSERT_EVENTS_PG,
     PARAMS_PER_STATEMENT,
     ROWS_PER_STATEMENT_PG,
-    as_columns,
     chunked,
     dialect_insert,
     driver_connection,
     one_of,
     page_size,
+    recordset,
     select_in,
 )
 from data.models import DeliveryEvent
@@ -116,12 +116,16 @@ async def update_old_events(session: AsyncSession, entries: list[LogEntry]) -> N
 
 async def insert_events(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
     """Log the events (`payload` as JSON text), skipping any already logged: how many went in.
-    PostgreSQL: one INSERT ... SELECT FROM unnest(arrays) per 5,000 rows."""
+    PostgreSQL: one INSERT ... SELECT FROM json_to_recordset per 5,000 rows, the rows one JSON
+    text (one orjson call, the payloads embedded as they are), which costs the process far
+    less than encoding a dozen arrays value by value."""
     inserted = 0
     if session.bind.dialect.name == "postgresql":
         driver = await driver_connection(session)
+        for row in rows:
+            row["payload"] = orjson.Fragment(row["payload"])
         for chunk in chunked(rows, ROWS_PER_STATEMENT_PG):
-            status = await driver.execute(INSERT_EVENTS_PG, *as_columns(chunk, EVENT_COLUMNS))
+            status = await driver.execute(INSERT_EVENTS_PG, recordset(chunk))
             inserted += int(status.rsplit(" ", 1)[1])  # "INSERT 0 <rows>"
         return inserted
     for chunk in chunked(rows, PARAMS_PER_STATEMENT):

@@ -42,16 +42,14 @@ async def resolve_routes(
         if event.route is None:
             continue
         ref = event.route
-        when = event.window.start if event.window else event.occurred_at
-        routes.setdefault(
-            ref.external_id,
-            {
+        if ref.external_id not in routes:  # the route's first event in the batch names it
+            when = event.window.start if event.window else event.occurred_at
+            routes[ref.external_id] = {
                 "external_id": ref.external_id,
                 "service_date": ref.service_date or when.astimezone(zone).date(),
                 "carrier_id": carrier_ids[event.carrier_code(operator_pattern)],
                 "driver": None,
-            },
-        )
+            }
         if ref.driver is not None:
             routes[ref.external_id]["driver"] = ref.driver.external_id
             known = drivers.setdefault(ref.driver.external_id, {})

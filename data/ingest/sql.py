@@ -192,7 +192,7 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
-INSERT_EVENTS_PG = unnest_insert_sql(
+INSERT_EVENTS_PG = recordset_insert_sql(
     EVENTS, EVENT_COLUMNS, "ON CONFLICT (source, source_event_id) DO NOTHING"
 )
 # created_at and attempts are the same for the whole batch: parameters, not 1,000 JSON fields.
