@@ -1,11 +1,14 @@
-"""Builders for canonical events in the ingest tests."""
+"""Builders for canonical events in the ingest tests, and reading back what the store holds."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
 from data.ingest.events import CanonicalEvent
+from data.models import Delivery
 
 MORNING = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # 8:00 in New York
 
@@ -83,3 +86,37 @@ def a_day_on_the_road(tracking_number: str = "DS20461187") -> list[CanonicalEven
             pod={"photo_urls": ["https://pod.example/1.jpg"], "signed_by": "D. Whitfield"},
         ),
     ]
+
+
+async def stored_delivery(sessions, tracking_number: str = "DS20461187") -> Delivery:
+    async with sessions() as session:
+        return await session.scalar(
+            sa.select(Delivery).where(Delivery.tracking_number == tracking_number)
+        )
+
+
+async def count_rows(sessions, model) -> int:
+    async with sessions() as session:
+        return await session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def snapshot(delivery: Delivery) -> dict:
+    return {
+        name: getattr(delivery, name)
+        for name in (
+            "status",
+            "attempt_count",
+            "failure_reason",
+            "eta",
+            "window_start",
+            "window_end",
+            "service_date",
+            "route_id",
+            "delivered_at",
+            "signed_by",
+            "pod_photo_urls",
+            "recipient_name",
+            "last_event_at",
+            "status_changed_at",
+        )
+    }
