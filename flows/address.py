@@ -33,6 +33,12 @@ _STREET = re.compile(
     r"lane|way|ct|court|pl|place|ter|terrace|pkwy|parkway|hwy|highway|calle|avenida)\b\.?",
     re.I,
 )
+# "4B", "it's 12", "#3": a unit on its own, after we asked for the apartment or unit number.
+_BARE_UNIT = re.compile(
+    r"^\W*(?:(?:it'?s|it is|its|we'?re in|i'?m in|en el|es el|es)\s+)?#?\s*"
+    r"(\d{1,4}-?[a-z]?|[a-z]-?\d{1,4})\W*$",
+    re.I,
+)
 _ZIP = re.compile(r"(?<![\d-])(\d{5})(?:-\d{4})?(?![\d-])")
 _STREET_WORDS = {
     "street": "st", "avenue": "ave", "av": "ave", "road": "rd", "boulevard": "blvd",
@@ -59,6 +65,10 @@ def answer(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Deci
     pending = state.pending or {}
     if _has_address_parts(u):
         return _decide(state, u, d, pending=pending)
+    bare = _BARE_UNIT.match(u.text) if pending.get("asked") == "unit" else None
+    if bare is not None:  # "4B" to "what's your apartment or unit number?"
+        unit = f"Apt {bare.group(1).replace('-', '').upper()}"
+        return _decide(state, u, d, pending={**pending, "unit": unit})
     if yes_or_no(u, DECLINED) == "no":
         return Decision(Reply("address.unchanged"), state.waiting_for(None))
     if u.intent not in ANSWERS or new_request(u, own=frozenset({"change_address"})):

@@ -41,6 +41,13 @@ COMMANDS = {
 def decide(
     state: ConversationState, u: Understanding, facts: Facts, now: datetime, policy: Policy
 ) -> Decision:
+    decision = _decide(state, u, facts, now, policy)
+    return replace(decision, state=decision.state.telling(decision.reply))
+
+
+def _decide(
+    state: ConversationState, u: Understanding, facts: Facts, now: datetime, policy: Policy
+) -> Decision:
     command = COMMANDS.get(u.text.strip().strip(".!").upper())
     if command is not None:
         u = replace(u, intent=command[0], confidence=1.0, language=command[1])

@@ -75,11 +75,15 @@ class ConversationState:
     pending: dict[str, Any] | None = None
     low_confidence: int = 0
     transcript: tuple[tuple[str, str], ...] = ()
+    # The answers given in this conversation, "key:tracking" (status.failed_address:DS1), so
+    # an answer asked for again can move on instead of repeating itself word for word.
+    told: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["verified_ids"] = list(self.verified_ids)
         data["transcript"] = [list(turn) for turn in self.transcript]
+        data["told"] = list(self.told)
         return data
 
     @classmethod
@@ -93,11 +97,25 @@ class ConversationState:
             pending=data.get("pending"),
             low_confidence=int(data.get("low_confidence") or 0),
             transcript=tuple(tuple(t) for t in data.get("transcript") or ()),  # type: ignore[misc]
+            told=tuple(data.get("told") or ()),
         )
 
     def heard(self, who: str, text: str) -> ConversationState:
         turns = (*self.transcript, (who, text))[-TRANSCRIPT_TURNS:]
         return replace(self, transcript=turns)
+
+    def has_told(self, key: str, tracking: str) -> bool:
+        return f"{key}:{tracking}" in self.told
+
+    def telling(self, reply: Reply | None) -> ConversationState:
+        """The state after this reply (and any second answer in it) is sent."""
+        told = list(self.told)
+        while reply is not None:
+            tracking = reply.params.get("tracking")
+            if tracking and f"{reply.key}:{tracking}" not in told:
+                told.append(f"{reply.key}:{tracking}")
+            reply = reply.then
+        return replace(self, told=tuple(told[-TRANSCRIPT_TURNS:]))
 
     def waiting_for(self, kind: str | None, **details: Any) -> ConversationState:
         return replace(self, pending={"kind": kind, **details} if kind else None)

@@ -33,8 +33,21 @@ def where_is(
 ) -> Decision:
     reply = status_reply(delivery, now)
     if reply.key == "status.failed_address":  # the next message may be the address alone
+        if state.has_told(reply.key, delivery.tracking_number):
+            return _ask_for_the_missing_part(state, delivery)
         return Decision(reply, state.waiting_for("address"))
     return Decision(reply, state)
+
+
+def _ask_for_the_missing_part(state: ConversationState, d: DeliveryFacts) -> Decision:
+    """Asked again after we said the address was incomplete: the package waits for it, so the
+    question is put plainly: the unit, when the address on file has none; else the address."""
+    unit_missing = bool(d.address_line1) and not d.address_line2
+    reply = Reply(
+        "status.failed_address_again",
+        {"tracking": d.tracking_number, "address": d.address_line1 if unit_missing else None},
+    )
+    return Decision(reply, state.waiting_for("address", asked="unit" if unit_missing else None))
 
 
 def status_reply(d: DeliveryFacts, now: datetime | None = None) -> Reply:
