@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import datetime
 
 from flows.answers import (
     SURE,
@@ -18,6 +19,7 @@ from flows.answers import (
 from flows.handoff import lost_or_damaged
 from flows.instructions import ON_THE_ROAD
 from flows.model import ConversationState, Decision, DeliveryFacts, Facts, FileClaim, Reply
+from flows.policy import Policy
 from flows.status import status_reply
 from nlu.understanding import Understanding
 
@@ -217,3 +219,80 @@ def _file_damaged(state: ConversationState, d: DeliveryFacts, facts: Facts) -> D
 
 def _story(state: ConversationState) -> str:
     return "\n".join(text for who, text in state.transcript if who == "customer")
+
+
+# --- after a claim is open: "how long will the claim take?", "any update on my claim?" -------
+
+FOLLOW_UP = "claim_follow_up"  # the intent the words give a question about an open claim
+_CLAIM = re.compile(r"\b(claims?|case|refund|replacement|reclamo|reclamacion|caso|reembolso)\b")
+_ASKS = re.compile(
+    r"\b(how long|how much longer|when|any (update|news|word)|updates?|status|news|progress|hear "
+    r"back|heard|still (open|waiting|pending)|whats happening|what happens|next step|cuanto|"
+    r"cuando|novedad(es)?|noticias|estado|actualizacion|sigue|pasa)\b"
+)
+# Asked without naming the claim, just after opening one: only a question of time or news, and
+# not about a package still to come ("when will the other one arrive?" is a status question).
+_ASKS_ALONE = re.compile(
+    r"\b(how long|how much longer|any (update|news|word)|updates?|hear back|heard (back|anything)|"
+    r"next step|what happens now|whats next|novedad(es)?|noticias|cuanto (tarda|tiempo|demora))\b"
+)
+_ABOUT_A_DELIVERY = re.compile(
+    r"\b(packages?|box(es)?|parcels?|deliver\w*|arriv\w*|comes?|coming|other|driver|paquetes?|"
+    r"cajas?|lleg\w*|entreg\w*|otro|otra)\b"
+)
+
+
+def asks_about_claim(text: str, state: ConversationState, facts: Facts) -> bool:
+    """A question about a claim on record: the claim named and asked after ("any update on my
+    claim?"), or, once one was opened in this conversation, asked after alone ("how long does
+    this take?")."""
+    words = plain(text)
+    if _CLAIM.search(words):
+        asks = _ASKS.search(words) is not None
+    else:
+        alone = state.claims and not _ABOUT_A_DELIVERY.search(words)
+        asks = bool(alone) and _ASKS_ALONE.search(words) is not None
+    return asks and bool(on_record(state, facts))
+
+
+def on_record(state: ConversationState, facts: Facts) -> list[tuple[DeliveryFacts, str, datetime]]:
+    """This phone's open claims: the record's, then those opened in this conversation."""
+    found = {
+        d.id: (d, d.open_claim, d.open_claim_at)
+        for d in facts.deliveries
+        if d.open_claim and d.open_claim_at is not None
+    }
+    for delivery_id, kind, opened in state.claims:
+        d = facts.delivery(delivery_id)
+        if d is not None and d.on_this_phone and delivery_id not in found:
+            found[delivery_id] = (d, kind, datetime.fromisoformat(opened))
+    return list(found.values())  # type: ignore[arg-type]
+
+
+def follow_up(state: ConversationState, facts: Facts, policy: Policy) -> Decision:
+    """Where the claim stands: open since when, and who answers by when."""
+    claims = on_record(state, facts)
+    d, kind, opened = next(
+        (c for c in claims if c[0].id == state.delivery_id), max(claims, key=lambda c: c[2])
+    )
+    reply = Reply(
+        "claims.status",
+        {
+            "tracking": d.tracking_number,
+            "kind": kind,
+            "opened_at": opened,
+            "tz": d.timezone,
+            "hours": policy.human_response_hours,
+        },
+    )
+    return Decision(reply, state.about(d.id).waiting_for(None))
+
+
+def opened_in(state: ConversationState, actions: tuple, now: datetime) -> ConversationState:
+    """The state that remembers the claims these actions open."""
+    opened = [
+        (a.delivery_id, a.kind, now.isoformat())
+        for a in actions
+        if isinstance(a, FileClaim) and all(c[0] != a.delivery_id for c in state.claims)
+    ]
+    return replace(state, claims=(*state.claims, *opened)) if opened else state

@@ -42,7 +42,8 @@ def decide(
     state: ConversationState, u: Understanding, facts: Facts, now: datetime, policy: Policy
 ) -> Decision:
     decision = _decide(state, u, facts, now, policy)
-    return replace(decision, state=decision.state.telling(decision.reply))
+    told = claims.opened_in(decision.state, decision.actions, now).telling(decision.reply)
+    return replace(decision, state=told)
 
 
 def _decide(
@@ -100,6 +101,8 @@ def _route(
         intent = "where_is_my_package"  # "thank you! when will you try again"
     if intent in AN_ADDRESS_MAY_ANSWER and _gives_the_missing_address(state, u, facts):
         intent = "change_address"  # "I was told my delivery failed. I live in unit 12C"
+    if intent == claims.FOLLOW_UP:
+        return claims.follow_up(state, facts, policy)
     if intent in ("request_human", "complain"):
         return handoff.to_person(
             state, facts.delivery(state.delivery_id), policy, why=intent, on_phone=facts.deliveries
@@ -164,8 +167,8 @@ def _answer_pending(
     """The answer to the question we asked last, or None when this message is about else."""
     kind = (state.pending or {}).get("kind")
     resume = (state.pending or {}).get("resume")
-    if _for_a_person(u):
-        return None  # asking for a person is never an answer to our question
+    if _for_a_person(u) or u.intent == claims.FOLLOW_UP:
+        return None  # asking for a person is never an answer to our question, nor is a claim
     if kind == "verify":
         if _not_an_attempt(u) and not identify.proves(u.text, facts.looked_up):
             # A request, not a ZIP or a name: asked again, not counted as a failed check.
@@ -222,8 +225,11 @@ def _read_by_rule(state: ConversationState, u: Understanding, facts: Facts) -> s
     driver?" asks how to give instructions, "and the other one?" or "the one that isn't here
     yet" asks where that package is. The NLU reads these poorly (as help, even as complaints),
     so the words decide, unless the NLU is sure of a person or another request, or the text
-    names a person.
+    names a person. A question about a claim on record ("any update on my claim?") is that,
+    whatever the NLU read in it (a status question, out of scope).
     """
+    if claims.asks_about_claim(u.text, state, facts) and not _for_a_person(u):
+        return claims.FOLLOW_UP
     if new_request(u, own=frozenset({"give_delivery_instructions", "where_is_my_package"})):
         return None
     if _for_a_person(u) or _PERSON.search(u.text):

@@ -39,6 +39,9 @@ class DeliveryFacts:
     business_name: str | None = None
     receiving_hours: str | None = None  # a business's, as written: "Mon-Fri 8am-4pm"
     dock: str | None = None
+    # The customer's open claim on this delivery, from the record (missing / damaged).
+    open_claim: str | None = None
+    open_claim_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +81,15 @@ class ConversationState:
     # The answers given in this conversation, "key:tracking" (status.failed_address:DS1), so
     # an answer asked for again can move on instead of repeating itself word for word.
     told: tuple[str, ...] = ()
+    # Claims opened in this conversation: (delivery id, missing / damaged, when, ISO 8601).
+    claims: tuple[tuple[int, str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["verified_ids"] = list(self.verified_ids)
         data["transcript"] = [list(turn) for turn in self.transcript]
         data["told"] = list(self.told)
+        data["claims"] = [list(claim) for claim in self.claims]
         return data
 
     @classmethod
@@ -98,6 +104,7 @@ class ConversationState:
             low_confidence=int(data.get("low_confidence") or 0),
             transcript=tuple(tuple(t) for t in data.get("transcript") or ()),  # type: ignore[misc]
             told=tuple(data.get("told") or ()),
+            claims=tuple(tuple(c) for c in data.get("claims") or ()),  # type: ignore[misc]
         )
 
     def heard(self, who: str, text: str) -> ConversationState:
