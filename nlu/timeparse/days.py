@@ -189,9 +189,16 @@ def _days_ruled_out(text: str, today: date) -> list[date]:
     in order. A weekday said as a habit ("fridays are bad") rules out the next few of it, and
     today's weekday said on its own ("not wednesday" on a Wednesday) next week's as well."""
     days: set[date] = set()
-    for kind, match in _asked_and_ruled_out(text)[1]:
+    ruled_out = _asked_and_ruled_out(text)[1]
+    in_a_range: set[int] = set()
+    for first, last in _ranges(text, ruled_out):
+        span = _days_in_range(text, today, first, last)
+        if span:
+            days.update(span)
+            in_a_range.update((first[1].start(), last[1].start()))
+    for kind, match in ruled_out:
         day = _resolve_day(kind, match, today)
-        if day is None:
+        if day is None or match.start() in in_a_range:
             continue
         away = _AWAY_UNTIL.search(text[max(0, match.start() - 60) : match.start()])
         if away is not None:
@@ -212,9 +219,12 @@ _AWAY_DAYS_KEPT = 56
 _AWAY = (
     r"out|away|gone|travell?ing|closed|shut|fuera|cerrad[oa]s?|de\s+(?:viaje|vacaciones)"
     r"|on\s+(?:vacation|holiday|a\s+trip)|out\s+of\s+(?:town|the\s+country|state)"
+    # "hold it until monday", "can it wait till friday", "guardenlo hasta el lunes": not before
+    # that day (a pickup at the depot is the NLU's hold_for_pickup; its days don't matter there)
+    r"|hold|keep|wait|hang\s+on\s+to|guard\w*|esper\w*|deten\w*|reten\w*"
 )
-# "i'm out till sunday", "not back until monday", "we're closed through friday": away up to that
-# day, back on it ("until") or the day after it ("through"); not "hold it until monday".
+# "i'm out till sunday", "not back until monday", "we're closed through friday", "hold it until
+# monday": away up to that day, back on it ("until") or the day after it ("through").
 _AWAY_UNTIL = re.compile(
     rf"(?:\b(?:{_AWAY})\b(?:\s+(?!from\b)[\w']+){{0,3}}?\s+(?:until|(?P<through>through|to))"
     r"|\b(?:not|no|nobody|no\s?one|noone|cant|can't|cannot|wont|won't|dont|don't|isnt|isn't"
@@ -247,7 +257,58 @@ def _asked_and_ruled_out(
             ruled_out.append((kind, match))
         else:
             asked.append((kind, match))
+    # "closed from friday to monday", "out of town thu-sat": one end ruled out rules out both
+    # (and every day between them: `_days_in_range`).
+    mentions = sorted(asked + ruled_out, key=lambda mention: mention[1].start())
+    for first, last in _ranges(text, mentions):
+        if first in ruled_out or last in ruled_out:
+            for end in (first, last):
+                if end in asked:
+                    asked.remove(end)
+                    ruled_out.append(end)
+    ruled_out.sort(key=lambda mention: mention[1].start())
     return asked, ruled_out
+
+
+# "friday to monday", "fri thru mon", "thu-sat", "between friday and monday", "del viernes al
+# lunes" (normalized: "thru" is "to", "til" is "until").
+_RANGE_LINK = re.compile(r"\s*(?:-|–|to|through|until|al)\s*(?:the\s+|el\s+)?")
+_BETWEEN = re.compile(r"\b(?:between|entre)\s+(?:the\s+|el\s+)?$")
+
+
+def _ranges(
+    text: str, mentions: list[tuple[str, re.Match[str]]]
+) -> list[tuple[tuple[str, re.Match[str]], tuple[str, re.Match[str]]]]:
+    """The pairs of days said as the two ends of a range, in text order."""
+    pairs = []
+    for first, last in zip(mentions, mentions[1:], strict=False):
+        link = text[first[1].end() : last[1].start()]
+        if _RANGE_LINK.fullmatch(link) or (
+            re.fullmatch(r"\s*(?:and|&|y)\s*(?:the\s+|el\s+)?", link)
+            and _BETWEEN.search(text[: first[1].start()])
+        ):
+            pairs.append((first, last))
+    return pairs
+
+
+def _days_in_range(
+    text: str, today: date, first: tuple[str, re.Match[str]], last: tuple[str, re.Match[str]]
+) -> list[date]:
+    """Every day from the first end of a range to the last ("until" the last: the day before
+    it); a weekday at the end is the first one on or after the start. Empty if backwards."""
+    start = _resolve_day(first[0], first[1], today)
+    if start is None:
+        return []
+    if last[0] == "weekday":
+        end = start + timedelta(days=(WEEKDAYS.index(last[1].group("wd")) - start.weekday()) % 7)
+    else:
+        end = _resolve_day(last[0], last[1], today)
+    if end is None or end < start:
+        return []
+    if text[first[1].end() : last[1].start()].strip() == "until":
+        end -= timedelta(days=1)
+    end = min(end, start + timedelta(days=_AWAY_DAYS_KEPT))
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
 
 
 def _listed_before(

@@ -367,16 +367,53 @@ def test_away_until_a_day_rules_out_the_days_before_it_not_that_day(
 
 
 @pytest.mark.parametrize(
-    ("text", "asked", "ruled_out"),
+    ("text", "back"),
     [
-        ("hold it until monday", None, [d(23)]),
-        ("keep it till friday", None, [d(20)]),
-        ("deliver by friday", d(20), []),
-        ("i'm out until 5 on friday", d(20), []),
-        ("we're closed from friday to monday", None, [d(20), d(23)]),
+        ("hold it until monday", d(23)),
+        ("can you hold it till monday", d(23)),
+        ("keep it till friday", d(20)),
+        ("can it wait until saturday", d(21)),
+        ("please hold off until the 24th", d(24)),
+        ("guárdenlo hasta el lunes", d(23)),
+        # Today's weekday is next week's, as for an absence.
+        ("hold it until wednesday", d(25)),
     ],
 )
-def test_a_hold_until_a_day_or_a_time_until_is_not_an_absence(
+def test_hold_it_until_a_day_means_not_before_that_day(text: str, back: date) -> None:
+    when = parse_when(text, WEDNESDAY)
+    assert (when.date, list(when.ruled_out)) == (None, days_before(back))
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "ruled_out"),
+    [
+        ("we're closed from friday to monday", None, [d(20), d(21), d(22), d(23)]),
+        ("we're away fri through mon", None, [d(20), d(21), d(22), d(23)]),
+        ("out of town thursday-saturday", None, [d(19), d(20), d(21)]),
+        ("between friday and monday nobody is home", None, [d(20), d(21), d(22), d(23)]),
+        ("closed the 26th to the 28th, can you come monday", d(23), [d(26), d(27), d(28)]),
+        ("away friday until monday", None, [d(20), d(21), d(22)]),
+        ("estamos cerrados del viernes al lunes", None, [d(20), d(21), d(22), d(23)]),
+        ("not thursday to saturday, monday works", d(23), [d(19), d(20), d(21)]),
+        # A range asked for is not ruled out.
+        ("can you deliver monday to wednesday", d(23), []),
+    ],
+)
+def test_a_range_of_days_ruled_out_rules_out_every_day_in_it(
+    text: str, asked: date | None, ruled_out: list[date]
+) -> None:
+    when = parse_when(text, WEDNESDAY)
+    assert (when.date, list(when.ruled_out)) == (asked, ruled_out)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "ruled_out"),
+    [
+        ("deliver by friday", d(20), []),
+        ("i'm out until 5 on friday", d(20), []),
+    ],
+)
+def test_a_time_until_is_not_an_absence(
     text: str, asked: date | None, ruled_out: list[date]
 ) -> None:
     when = parse_when(text, WEDNESDAY)
