@@ -114,6 +114,13 @@ def _decide(
     return Decision(Reply("address.review"), done, (case,))
 
 
+def names_an_address(u: Understanding) -> bool:
+    """A street ("55 Water St") or a numbered unit ("apt 4B") in a message about something else
+    (a rebook): what a bare word after "apartment" or a number alone cannot be taken for."""
+    unit = _unit(u)
+    return _street(u) is not None or (unit is not None and any(c.isdigit() for c in unit))
+
+
 def _has_address_parts(u: Understanding) -> bool:
     return bool(_street(u) or _unit(u) or _ZIP.search(u.text))
 

@@ -143,6 +143,8 @@ def _act(
         case "reschedule_delivery" | "hold_for_pickup" if handoff.lost_or_damaged(d):
             # Nothing to deliver or hold: a person sorts out a replacement or a refund.
             return handoff.to_person(state, d, policy, why="lost_or_damaged")
+        case "reschedule_delivery" if address.names_an_address(u):
+            return _rebook_to_a_new_address(state, u, d, facts, now, policy)
         case "reschedule_delivery":
             return rebook.start(state, u, d, facts, now, narrowed(policy, d, state.transcript))
         case "change_address":
@@ -159,6 +161,40 @@ def _act(
             return hold.hold(state, d, policy)
         case _:
             return where_is(state, d, now)
+
+
+def _rebook_to_a_new_address(
+    state: ConversationState,
+    u: Understanding,
+    d: DeliveryFacts,
+    facts: Facts,
+    now: datetime,
+    policy: Policy,
+) -> Decision:
+    """ "Bring it tomorrow to 55 Water St apt 3 instead": the address goes through the address
+    flow (checked as any change is), then the rebook. When the address needs a question first
+    (its ZIP), the rebook waits in that question and follows its answer."""
+    moved = address.change(state, replace(u, intent="change_address"), d)
+    if moved.state.pending:
+        resume = {"intent": u.intent, "entities": u.entities.as_json(), "text": u.text}
+        return replace(moved, state=moved.state.waiting_for(**moved.state.pending, resume=resume))
+    return _then_rebook(moved, u, d, facts, now, policy)
+
+
+def _then_rebook(
+    moved: Decision,
+    u: Understanding,
+    d: DeliveryFacts,
+    facts: Facts,
+    now: datetime,
+    policy: Policy,
+) -> Decision:
+    """The address decided, the rebook follows in the same reply: both said, both done."""
+    narrow = narrowed(policy, d, moved.state.transcript)
+    booked = rebook.start(moved.state, u, d, facts, now, narrow)
+    assert moved.reply is not None and booked.reply is not None
+    reply = replace(moved.reply, then=booked.reply)
+    return Decision(reply, booked.state, (*moved.actions, *booked.actions))
 
 
 def _answer_pending(
@@ -199,7 +235,21 @@ def _answer_pending(
                 state, u, d, facts, now, narrowed(policy, d, state.transcript)
             )
         case "address":
-            return address.answer(state, u, d)
+            moved = address.answer(state, u, d)
+            rebook_waits = (resume or {}).get("intent") == "reschedule_delivery"
+            if moved is None or not rebook_waits:
+                return moved
+            if moved.state.pending:  # asked again (the ZIP): the rebook still waits
+                waits = moved.state.waiting_for(**moved.state.pending, resume=resume)
+                return replace(moved, state=waits)
+            original = Understanding(
+                text=resume.get("text", ""),
+                intent="reschedule_delivery",
+                confidence=1.0,
+                language=state.language,
+                entities=Entities.from_json(resume.get("entities") or {}),
+            )
+            return _then_rebook(moved, original, d, facts, now, policy)
         case "instructions":
             return instructions.answer(state, u, d)
         case "refuse_confirm":

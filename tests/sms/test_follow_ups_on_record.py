@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sms_helpers import NOW, Says, count, get_delivery, rows, seed_delivery
 
-from data.models import Claim, Contact, Conversation, Message
+from data.models import Claim, Contact, Conversation, DeliveryException, Message
 from data.types import DeliveryStatus, Direction
 from flows.conversation import decide
 from flows.model import ConversationState, DeliveryFacts, Facts
@@ -192,3 +192,65 @@ def test_a_claim_on_the_delivery_record_is_answered_without_this_conversation():
     decision = decide(ConversationState(), u, Facts(text=u.text, deliveries=(d,)), NOW, Policy())
     assert decision.reply is not None and decision.reply.key == "claims.status"
     assert decision.reply.params["opened_at"] == opened and decision.actions == ()
+
+
+# --- a rebook that also gives a new address ---------------------------------------------------
+
+FAILED = {"status": DeliveryStatus.FAILED_ATTEMPT, "attempts": 1}
+
+
+def _rebook_to(text: str, address: str, **when) -> Says:
+    entities = {"address": address, "date": date(2025, 3, 5), **when}
+    return Says("reschedule_delivery", confidence=0.67, entities=entities)
+
+
+async def test_a_rebook_to_a_new_address_asks_its_zip_then_takes_both(maria, sms_services, nlu):
+    text = "can you bring it tomorrow to 55 water st apt 3 instead"
+    nlu.script[text] = _rebook_to(text, "55 Water St apt 3")
+    nlu.script["07030"] = Says("inform", confidence=0.5)
+    nlu.script["yes"] = Says("affirm")
+    delivery_id = await seed_delivery(sms_services, **FAILED)
+    assert "ZIP" in await maria.says(text)
+    both = await maria.says("07030")
+    assert "Done: we'll deliver to 55 Water St, Apt 3" in both
+    assert "Wed Mar 5" in both and "YES" in both  # the rebook, still to confirm
+    await maria.says("yes")
+    delivery = await get_delivery(sms_services, delivery_id)
+    assert (delivery.address_line1, delivery.address_line2) == ("55 Water St", "Apt 3")
+    assert delivery.service_date == date(2025, 3, 5)
+
+
+async def test_a_rebook_to_another_zip_leaves_the_address_to_dispatch_and_says_so(
+    maria, sms_services, nlu
+):
+    text = "deliver it tomorrow to 40 park ave 07102 please"
+    nlu.script[text] = _rebook_to(text, "40 park ave")
+    delivery_id = await seed_delivery(sms_services, **FAILED)
+    reply = await maria.says(text)
+    assert "dispatch team will review the address" in reply and "Wed Mar 5" in reply
+    [case] = await rows(sms_services, DeliveryException)
+    assert case.type == "address_change" and "40 Park Ave" in case.summary
+    delivery = await get_delivery(sms_services, delivery_id)
+    assert delivery.address_line1 == "12 Hudson St"  # unchanged until dispatch decides
+
+
+async def test_a_rebook_with_the_missing_unit_takes_the_unit_at_once(maria, sms_services, nlu):
+    text = "try again tomorrow, its apt 4b"
+    nlu.script[text] = _rebook_to(text, "apt 4b")
+    delivery_id = await seed_delivery(
+        sms_services, failure_reason="address_incorrect_or_incomplete", **FAILED
+    )
+    reply = await maria.says(text)
+    assert "Done: we'll deliver to 12 Hudson St, Apt 4B" in reply and "Wed Mar 5" in reply
+    assert (await get_delivery(sms_services, delivery_id)).address_line2 == "Apt 4B"
+
+
+async def test_a_rebook_that_mentions_the_apartment_without_a_number_is_only_a_rebook(
+    maria, sms_services, nlu
+):
+    text = "can you bring it to my apartment tomorrow"
+    nlu.script[text] = Says("reschedule_delivery", entities={"date": date(2025, 3, 5)})
+    delivery_id = await seed_delivery(sms_services, **FAILED)
+    reply = await maria.says(text)
+    assert "address" not in reply.lower() and "Wed Mar 5" in reply
+    assert (await get_delivery(sms_services, delivery_id)).address_line2 is None
