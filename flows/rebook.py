@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from flows.answers import COMMON, Question, asked_again, phrases, picks_a_number, yes_or_no
 from flows.business import clock_range, hours_in_force
 from flows.choice import pick_index
+from flows.hold import HOLDABLE
 from flows.model import (
     ConversationState,
     Decision,
@@ -19,7 +20,14 @@ from flows.model import (
     Reschedule,
 )
 from flows.policy import Policy
-from flows.windows import Window, matching, no_window_fits, offer, on_terms
+from flows.windows import (
+    Window,
+    beyond_horizon,
+    matching,
+    no_window_fits,
+    offer,
+    on_terms,
+)
 from nlu.timeparse import todays_weekday_named
 from nlu.understanding import Understanding
 
@@ -66,9 +74,10 @@ def start(
         return Decision(reply, done, (case,))
     u = _not_today(u, d, now)
     policy = _without_days_ruled_out(state, u, policy)
+    terms = _terms(state, u)
     if _proposes_time(u):
-        return _proposed(state, u, d, facts, now, policy)
-    return _offer(state, d, facts, now, policy, key="rebook.offer")
+        return _proposed(state, u, d, facts, now, policy, terms)
+    return _offer(state, d, facts, now, policy, terms, key="rebook.offer")
 
 
 def answer_pick(
@@ -82,25 +91,27 @@ def answer_pick(
     """The customer picks 1-3 from the offer, or proposes a day or time of their own."""
     u = _not_today(u, d, now)
     policy = _without_days_ruled_out(state, u, policy)
+    terms = _terms(state, u)
     options = [Window.from_json(w) for w in (state.pending or {}).get("options", [])]
     weekdays = [w.start.astimezone(ZoneInfo(d.timezone)).weekday() for w in options]
     picked = pick_index(u.text, len(options), weekdays)
     if picked is not None:
-        return _confirm(state, d, options[picked], policy)
+        return _confirm(state, d, options[picked], policy, terms)
     if _proposes_time(u):
-        return _proposed(state, u, d, facts, now, policy)
+        return _proposed(state, u, d, facts, now, policy, terms)
     if u.entities.ruled_out:  # "none of those, fridays are bad": the offer without them
-        return _offer(state, d, facts, now, policy, key="rebook.offer")
+        return _offer(state, d, facts, now, policy, terms, key="rebook.offer")
     if picks_a_number(u):  # "4" to a choice of 3, or a number to "what day and time?"
         return _ask_pick_again(state, options)
     answer = yes_or_no(u)
     if answer == "yes" and options:
         if len(options) == 1:
-            return _confirm(state, d, options[0], policy)
+            return _confirm(state, d, options[0], policy, terms)
         return Decision(Reply("rebook.which", {"count": len(options)}), state)
     if answer == "no":
         done = state.waiting_for(None)
-        return Decision(Reply("rebook.ask_time"), _waiting(done, "rebook_pick", policy, options=[]))
+        asked = _waiting(done, "rebook_pick", policy, terms, options=[])
+        return Decision(Reply("rebook.ask_time"), asked)
     return _asked_again(state, u, d, facts, now, policy)
 
 
@@ -116,9 +127,10 @@ def answer_confirm(
     another day or time is proposed instead (a yes that names this window's day still books)."""
     u = _not_today(u, d, now)
     policy = _without_days_ruled_out(state, u, policy)
+    terms = _terms(state, u)
     window = Window.from_json(state.pending["window"]) if state.pending else None
     if window and picks_a_number(u):  # "2" to "Deliver it Wed 12-2pm? Reply YES"
-        return asked_again(_confirm(state, d, window, policy))
+        return asked_again(_confirm(state, d, window, policy, terms))
     answer = yes_or_no(u, CONFIRM)
     if window and answer == "yes" and (not _proposes_time(u) or _within(u, window, d)):
         done = state.waiting_for(None)
@@ -134,9 +146,10 @@ def answer_confirm(
         )
         return Decision(reply, done, (action,))
     if _proposes_time(u):
-        return _proposed(state, u, d, facts, now, policy)
-    if answer == "no":
-        return _offer(state, d, facts, now, policy, key="rebook.offer")
+        return _proposed(state, u, d, facts, now, policy, terms)
+    if answer == "no":  # other times, still on the terms they gave ("after 3pm only")
+        turned_down = frozenset({window} if window else ())
+        return _offer(state, d, facts, now, policy, terms, key="rebook.offer", without=turned_down)
     return _asked_again(state, u, d, facts, now, policy)
 
 
@@ -162,13 +175,18 @@ def _proposed(
     facts: Facts,
     now: datetime,
     policy: Policy,
+    said: dict[str, str | None],
 ) -> Decision:
+    """A day or time the customer proposed, on the terms they said (in this message or earlier
+    in this rebook): its window to confirm, or the nearest ones to pick from."""
     e = u.entities
-    terms = {"after": e.after, "before": e.before, "tz": d.timezone}
+    terms = {**said, "tz": d.timezone}
+    today = now.astimezone(ZoneInfo(d.timezone)).date()
+    if e.date is not None and e.date > today + timedelta(days=policy.rebook_horizon_days):
+        return _beyond_horizon(state, d, policy)
     window = _on_a_day_named(now, facts, policy, terms, (e.date, *e.alternatives))
     if window is not None:
-        return _confirm(state, d, window, policy)
-    today = now.astimezone(ZoneInfo(d.timezone)).date()
+        return _confirm(state, d, window, policy, said)
     short = no_window_fits(e.date, policy) if e.date is not None else None
     if e.date is not None and e.date.weekday() not in policy.operating_days:
         key, params = "rebook.closed_day", {"day": e.date}
@@ -184,9 +202,11 @@ def _proposed(
         options = _nearest(now, facts, policy, terms, e.date)
     else:
         options = _from_day_on(now, facts, policy, terms, max(e.date, today) if e.date else None)
-    if not options and (e.after or e.before):
+    if not options and (said["after"] or said["before"]):
         options = on_terms(now, facts.load, policy, **terms, limit=policy.windows_offered)
-    return _offer(state, d, facts, now, policy, key=key, options=options or None, extra=params)
+    return _offer(
+        state, d, facts, now, policy, said, key=key, options=options or None, extra=params
+    )
 
 
 def _on_a_day_named(
@@ -200,7 +220,12 @@ def _on_a_day_named(
 
 
 def _from_day_on(
-    now: datetime, facts: Facts, policy: Policy, terms: dict, day: date | None
+    now: datetime,
+    facts: Facts,
+    policy: Policy,
+    terms: dict,
+    day: date | None,
+    without: frozenset[Window] = frozenset(),
 ) -> list[Window]:
     """The nearest windows on the customer's own terms ("after 5"), one a day, from that day on."""
     return on_terms(
@@ -211,6 +236,7 @@ def _from_day_on(
         from_day=day,
         limit=policy.windows_offered,
         one_per_day=True,
+        without=without,
     )
 
 
@@ -229,12 +255,19 @@ def _offer(
     facts: Facts,
     now: datetime,
     policy: Policy,
+    terms: dict[str, str | None],
     *,
     key: str,
     options: list[Window] | None = None,
     extra: dict | None = None,
+    without: frozenset[Window] = frozenset(),
 ) -> Decision:
-    options = options or offer(now, facts.load, policy)
+    """Windows to pick from: `options`, or the nearest on the customer's terms, or any."""
+    if not options and (terms["after"] or terms["before"]):
+        options = _from_day_on(now, facts, policy, {**terms, "tz": d.timezone}, None, without)
+    options = options or offer(now, facts.load, policy, without=without)
+    if not options and beyond_horizon(now, policy):
+        return _beyond_horizon(state, d, policy)
     if not options:
         done = state.waiting_for(None)
         case = OpenException(
@@ -246,7 +279,7 @@ def _offer(
         )
         reply = Reply("rebook.no_capacity", {"hours": policy.human_response_hours})
         return Decision(reply, done, (case,))
-    asked = _waiting(state, "rebook_pick", policy, options=[w.to_json() for w in options])
+    asked = _waiting(state, "rebook_pick", policy, terms, options=[w.to_json() for w in options])
     windows = [(w.start, w.end) for w in options]
     params = {"windows": windows, "tz": d.timezone, "receiving": hours_in_force(policy, d)}
     params.update(extra or {})
@@ -254,9 +287,13 @@ def _offer(
 
 
 def _confirm(
-    state: ConversationState, d: DeliveryFacts, window: Window, policy: Policy
+    state: ConversationState,
+    d: DeliveryFacts,
+    window: Window,
+    policy: Policy,
+    terms: dict[str, str | None],
 ) -> Decision:
-    asked = _waiting(state, "rebook_confirm", policy, window=window.to_json())
+    asked = _waiting(state, "rebook_confirm", policy, terms, window=window.to_json())
     reply = Reply(
         "rebook.confirm",
         {
@@ -283,10 +320,35 @@ def _without_days_ruled_out(state: ConversationState, u: Understanding, policy: 
     return replace(policy, days_ruled_out=frozenset(days))
 
 
-def _waiting(state: ConversationState, kind: str, policy: Policy, **details) -> ConversationState:
-    """Waiting for the answer to a rebook question, the days ruled out kept for the next turn."""
+def _waiting(
+    state: ConversationState,
+    kind: str,
+    policy: Policy,
+    terms: dict[str, str | None],
+    **details,
+) -> ConversationState:
+    """Waiting for the answer to a rebook question, the days ruled out and the hours the
+    customer can take it kept for the next turn."""
     ruled_out = sorted(day.isoformat() for day in policy.days_ruled_out)
-    return state.waiting_for(kind, ruled_out=ruled_out, **details)
+    return state.waiting_for(kind, ruled_out=ruled_out, terms=terms, **details)
+
+
+def _terms(state: ConversationState, u: Understanding) -> dict[str, str | None]:
+    """The hours the customer can take it: those in this message, or else those they gave
+    earlier in this rebook ("after 3pm only", then "no" to the window offered)."""
+    e = u.entities
+    if e.after or e.before:
+        return {"after": e.after, "before": e.before}
+    earlier = (state.pending or {}).get("terms") or {}
+    return {"after": earlier.get("after"), "before": earlier.get("before")}
+
+
+def _beyond_horizon(state: ConversationState, d: DeliveryFacts, policy: Policy) -> Decision:
+    """The customer can't take it on any day we can book yet: say how far ahead we book, and
+    offer the depot or a person (not "no windows", which reads as if we were full)."""
+    depot = policy.depot_address if d.status in HOLDABLE else ""
+    params = {"count": policy.rebook_horizon_days, "depot": depot}
+    return Decision(Reply("rebook.beyond_horizon", params), state.waiting_for(None))
 
 
 def _within(u: Understanding, window: Window, d: DeliveryFacts) -> bool:

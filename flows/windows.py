@@ -125,19 +125,31 @@ def servable(now: datetime, load: Load, policy: Policy) -> Iterator[Window]:
             yield window
 
 
-def offer(now: datetime, load: Load, policy: Policy) -> list[Window]:
-    """A short, varied choice: the first morning and afternoon window of the next days."""
+def offer(
+    now: datetime, load: Load, policy: Policy, *, without: frozenset[Window] = frozenset()
+) -> list[Window]:
+    """A short, varied choice: the first morning and afternoon window of the next days (none
+    the customer just turned down: `without`)."""
     chosen: list[Window] = []
     seen: set[tuple[date, bool]] = set()
     for window in servable(now, load, policy):
         slot = (window.start.date(), window.start.hour >= 12)
-        if slot in seen:
+        if slot in seen or window in without:
             continue
         seen.add(slot)
         chosen.append(window)
         if len(chosen) == policy.windows_offered:
             break
     return chosen
+
+
+def beyond_horizon(now: datetime, policy: Policy) -> bool:
+    """Every operating day we can book is one the customer ruled out ("I'm away until the
+    20th", past the horizon): no window is theirs to pick until they are back."""
+    today = now.astimezone(ZoneInfo(policy.timezone)).date()
+    days = [today + timedelta(days=n) for n in range(1, policy.rebook_horizon_days + 1)]
+    bookable = [day for day in days if day.weekday() in policy.operating_days]
+    return bool(bookable) and all(day in policy.days_ruled_out for day in bookable)
 
 
 def matching(
@@ -171,8 +183,10 @@ def on_terms(
     from_day: date | None = None,
     limit: int | None = 3,
     one_per_day: bool = False,
+    without: frozenset[Window] = frozenset(),
 ) -> list[Window]:
-    """Servable windows within the customer's after/before bounds, from `from_day` on."""
+    """Servable windows within the customer's after/before bounds, from `from_day` on (none the
+    customer just turned down: `without`)."""
     lower = time.fromisoformat(after) if after else None
     upper = time.fromisoformat(before) if before else None
     found: list[Window] = []
@@ -180,6 +194,8 @@ def on_terms(
     for window in servable(now, load, policy):
         start = _local(window.start, tz, policy)
         end = _local(window.end, tz, policy)
+        if window in without:
+            continue
         if from_day is not None and start.date() < from_day:
             continue
         if one_per_day and start.date() in days:
