@@ -160,7 +160,7 @@ def _act(
         case "hold_for_pickup":
             return hold.hold(state, d, policy)
         case _:
-            return where_is(state, d, now)
+            return where_is(state, d, now, u)
 
 
 def _rebook_to_a_new_address(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flows.model import ConversationState, Decision, DeliveryFacts, Reply
+from nlu.timeparse import stated_hours
+from nlu.understanding import Understanding
 
 # "35 stops away" helps nobody and contradicts a near ETA; a count is only said when short.
 MAX_STOPS_SAID = 10
@@ -29,8 +32,14 @@ NEXT_STEP_AFTER = {
 
 
 def where_is(
-    state: ConversationState, delivery: DeliveryFacts, now: datetime | None = None
+    state: ConversationState,
+    delivery: DeliveryFacts,
+    now: datetime | None = None,
+    u: Understanding | None = None,
 ) -> Decision:
+    closes = closing_said(u, delivery, now) if u is not None and now is not None else None
+    if closes is not None:  # "we close at 2 today, will it make it?"
+        return Decision(before_closing(delivery, closes, now), state)
     reply = status_reply(delivery, now)
     if reply.key == "status.failed_address":  # the next message may be the address alone
         if state.has_told(reply.key, delivery.tracking_number):
@@ -94,3 +103,44 @@ def _eta(d: DeliveryFacts, now: datetime | None) -> datetime | None:
     if d.eta is None or (now is not None and d.eta < now - STALE_ETA):
         return None
     return d.eta
+
+
+# --- "we close at 2 today, will it make it?" ------------------------------------------------
+
+STILL_TO_COME_TODAY = frozenset({"created", "scheduled", "out_for_delivery", "arriving"})
+
+
+def closing_said(u: Understanding, d: DeliveryFacts, now: datetime | None) -> datetime | None:
+    """The closing time the customer says for the day this delivery is due, when it is due
+    today: the time it must arrive by."""
+    if now is None or d.status not in STILL_TO_COME_TODAY or d.window_start is None:
+        return None
+    tz = ZoneInfo(d.timezone)
+    today = now.astimezone(tz).date()
+    if d.window_start.astimezone(tz).date() != today or _names_another_day(u, today):
+        return None
+    for hours in stated_hours(u.text):
+        if hours.closes and (hours.days is None or today.weekday() in hours.days):
+            closing = time.fromisoformat(hours.closes)
+            return datetime.combine(today, closing, tzinfo=tz)
+    return None
+
+
+def _names_another_day(u: Understanding, today: date) -> bool:
+    said = u.entities.date
+    return said is not None and str(said) != today.isoformat()
+
+
+def before_closing(d: DeliveryFacts, closes: datetime, now: datetime | None) -> Reply:
+    """Whether the delivery's window (or a fresher ETA) ends before the closing time said:
+    yes, no, or it may not, with what they can do about it."""
+    eta = _eta(d, now)  # fresher than the window, when there is one
+    first, last = (eta, eta) if eta is not None else (d.window_start, d.window_end)
+    if last is not None and last <= closes:
+        key = "status.before_closing"
+    elif first is not None and first >= closes:
+        key = "status.after_closing"
+    else:
+        key = "status.may_miss_closing"
+    params = {"tracking": d.tracking_number, "tz": d.timezone, "closes": closes, "eta": eta}
+    return Reply(key, {**params, **_window(d)})
