@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flows.answers import COMMON, Question, asked_again, phrases, picks_a_number, yes_or_no
 from flows.business import clock_range, hours_in_force
 from flows.choice import pick_index
-from flows.hold import HOLDABLE
+from flows.hold import HOLDABLE, hold
 from flows.model import (
     ConversationState,
     Decision,
@@ -44,6 +44,17 @@ CONFIRM = Question(
             r"(?:other|another|different) (?:time|day|window|slot|option)s?",
         ),
         *phrases("yes", r"works|sounds good|book it|lock it in|see you then|fine by me"),
+        *COMMON,
+    ),
+)
+# "We can hold it at our depot: reply HOLD": "ok hold it then", "yes please", "i'll pick it up".
+HOLD_INSTEAD = Question(
+    phrases=(
+        *phrases("no", r"(?:dont|do not|no) (?:hold|keep)", r"(?:cant|cannot|wont) (?:pick|get)"),
+        *phrases(
+            "yes",
+            r"hold|keep|pick (?:it )?up|pickup|collect|come (?:get|grab)|recoger|recojo|guard\w*",
+        ),
         *COMMON,
     ),
 )
@@ -92,6 +103,10 @@ def answer_pick(
     u = _not_today(u, d, now)
     policy = _without_days_ruled_out(state, u, policy)
     terms = _terms(state, u)
+    if (state.pending or {}).get("hold_offered") and not _proposes_time(u):
+        if u.intent == "hold_for_pickup" or yes_or_no(u, HOLD_INSTEAD) == "yes":
+            return hold(state.waiting_for(None), d, policy)
+        return None  # not about the hold we offered: the message is read as itself
     options = [Window.from_json(w) for w in (state.pending or {}).get("options", [])]
     weekdays = [w.start.astimezone(ZoneInfo(d.timezone)).weekday() for w in options]
     picked = pick_index(u.text, len(options), weekdays)
@@ -183,7 +198,7 @@ def _proposed(
     terms = {**said, "tz": d.timezone}
     today = now.astimezone(ZoneInfo(d.timezone)).date()
     if e.date is not None and e.date > today + timedelta(days=policy.rebook_horizon_days):
-        return _beyond_horizon(state, d, policy)
+        return _beyond_horizon(state, d, policy, said)
     window = _on_a_day_named(now, facts, policy, terms, (e.date, *e.alternatives))
     if window is not None:
         return _confirm(state, d, window, policy, said)
@@ -267,7 +282,7 @@ def _offer(
         options = _from_day_on(now, facts, policy, {**terms, "tz": d.timezone}, None, without)
     options = options or offer(now, facts.load, policy, without=without)
     if not options and beyond_horizon(now, policy):
-        return _beyond_horizon(state, d, policy)
+        return _beyond_horizon(state, d, policy, terms)
     if not options:
         done = state.waiting_for(None)
         case = OpenException(
@@ -343,12 +358,16 @@ def _terms(state: ConversationState, u: Understanding) -> dict[str, str | None]:
     return {"after": earlier.get("after"), "before": earlier.get("before")}
 
 
-def _beyond_horizon(state: ConversationState, d: DeliveryFacts, policy: Policy) -> Decision:
+def _beyond_horizon(
+    state: ConversationState, d: DeliveryFacts, policy: Policy, terms: dict[str, str | None]
+) -> Decision:
     """The customer can't take it on any day we can book yet: say how far ahead we book, and
-    offer the depot or a person (not "no windows", which reads as if we were full)."""
+    offer the depot or a person (not "no windows", which reads as if we were full). A yes holds
+    it; another day is still a rebook."""
     depot = policy.depot_address if d.status in HOLDABLE else ""
     params = {"count": policy.rebook_horizon_days, "depot": depot}
-    return Decision(Reply("rebook.beyond_horizon", params), state.waiting_for(None))
+    asked = _waiting(state, "rebook_pick", policy, terms, options=[], hold_offered=bool(depot))
+    return Decision(Reply("rebook.beyond_horizon", params), asked)
 
 
 def _within(u: Understanding, window: Window, d: DeliveryFacts) -> bool:

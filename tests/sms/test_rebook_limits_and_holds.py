@@ -168,3 +168,29 @@ async def test_hold_it_until_monday_with_real_nlu_rebooks_and_the_depot_holds(ra
     assert (await get_delivery(rasa_services, delivery_id)).status == (
         DeliveryStatus.HELD_FOR_PICKUP
     )
+
+
+@pytest.mark.parametrize(
+    ("answer", "says", "held"),
+    [
+        ("ok hold it then", Says("nlu_fallback", confidence=0.28), True),
+        ("yes please", Says("affirm"), True),
+        ("i'll pick it up when i'm back", Says("hold_for_pickup", confidence=0.5), True),
+        ("no dont hold it", Says("deny"), False),
+    ],
+)
+async def test_the_hold_offered_past_the_horizon_is_taken_by_a_yes(
+    maria, sms_services, nlu, answer, says, held
+):
+    nlu.script["reschedule"] = Says("reschedule_delivery")
+    nlu.script["away until the 20th"] = Says(
+        "inform", entities={"ruled_out": proposes("away until the 20th").entities["ruled_out"]}
+    )
+    nlu.script[answer] = says
+    delivery_id = await _failed(sms_services)
+    await maria.says("reschedule")
+    await maria.says("away until the 20th")
+    reply = await maria.says(answer)
+    assert ("held for pickup" in reply) is held
+    delivery = await get_delivery(sms_services, delivery_id)
+    assert (delivery.status == DeliveryStatus.HELD_FOR_PICKUP) is held
