@@ -228,13 +228,17 @@ _CLAIM = re.compile(r"\b(claims?|case|refund|replacement|reclamo|reclamacion|cas
 _ASKS = re.compile(
     r"\b(how long|how much longer|when|any (update|news|word)|updates?|status|news|progress|hear "
     r"back|heard|still (open|waiting|pending)|whats happening|what happens|next step|cuanto|"
-    r"cuando|novedad(es)?|noticias|estado|actualizacion|sigue|pasa)\b"
+    r"cuando|novedad(es)?|noticias|estado|actualizacion|sigue|pasa)\b|"
+    r"^(will|would|can|could|do|does|did|is|are|am|what|how|voy|me van|van)\b|\?\s*$"
 )
 # Asked without naming the claim, just after opening one: only a question of time or news, and
 # not about a package still to come ("when will the other one arrive?" is a status question).
 _ASKS_ALONE = re.compile(
     r"\b(how long|how much longer|any (update|news|word)|updates?|hear back|heard (back|anything)|"
     r"next step|what happens now|whats next|novedad(es)?|noticias|cuanto (tarda|tiempo|demora))\b"
+)
+_A_NEW_CLAIM = re.compile(
+    r"\b(file|open|start|make|submit|another|new|second|other|abrir|otro|otra|nuevo)\b"
 )
 _ABOUT_A_DELIVERY = re.compile(
     r"\b(packages?|box(es)?|parcels?|deliver\w*|arriv\w*|comes?|coming|other|driver|paquetes?|"
@@ -247,8 +251,8 @@ def asks_about_claim(text: str, state: ConversationState, facts: Facts) -> bool:
     claim?"), or, once one was opened in this conversation, asked after alone ("how long does
     this take?")."""
     words = plain(text)
-    if _CLAIM.search(words):
-        asks = _ASKS.search(words) is not None
+    if _CLAIM.search(words):  # "can I file a claim for the other box?" asks for a new one
+        asks = _ASKS.search(words) is not None and not _A_NEW_CLAIM.search(words)
     else:
         alone = state.claims and not _ABOUT_A_DELIVERY.search(words)
         asks = bool(alone) and _ASKS_ALONE.search(words) is not None

@@ -221,6 +221,10 @@ def _answer_pending(
         delivery, picked = identify.answer_pick(state, u, facts)
         if delivery is None:
             return identify.ask_pick_again(state, u, facts)
+        if new_request(u) and u.intent != (resume or {}).get("intent"):
+            # "the one that isn't here yet, send it to 30 Montgomery St": the pick, and a new
+            # request for it, which is what they want now.
+            return _act(picked, u, delivery, facts, now, policy)
         return _resume(picked, resume, delivery, facts, now, policy)
     d = facts.delivery(state.delivery_id)
     if d is None:

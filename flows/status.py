@@ -37,9 +37,9 @@ def where_is(
     now: datetime | None = None,
     u: Understanding | None = None,
 ) -> Decision:
-    closes = closing_said(u, delivery, now) if u is not None and now is not None else None
-    if closes is not None:  # "we close at 2 today, will it make it?"
-        return Decision(before_closing(delivery, closes, now), state)
+    deadline = deadline_said(u, delivery, now) if u is not None else None
+    if deadline is not None:  # "we close at 2 today, will it make it?"
+        return Decision(before_deadline(delivery, *deadline, now), state)
     reply = status_reply(delivery, now)
     if reply.key == "status.failed_address":  # the next message may be the address alone
         if state.has_told(reply.key, delivery.tracking_number):
@@ -105,14 +105,30 @@ def _eta(d: DeliveryFacts, now: datetime | None) -> datetime | None:
     return d.eta
 
 
-# --- "we close at 2 today, will it make it?" ------------------------------------------------
+# --- "we close at 2 today, will it make it?", "I leave at 3, will it be here before?" --------
 
 STILL_TO_COME_TODAY = frozenset({"created", "scheduled", "out_for_delivery", "arriving"})
+# "I have to leave at 3", "salgo a las 3": the customer's own time, said without an hours
+# statement. A bare hour is an afternoon one up to 7 ("at 3" while deliveries run 8am-8pm).
+_LEAVES_AT = re.compile(
+    r"\b(?:leave|leaving|head(?:ing)? out|go(?:ing)? out|gone|out of (?:the )?(?:house|office)|"
+    r"salgo|me voy|me tengo que ir)\s+(?:at|by|around|a las|como a las)\s+"
+    r"(?P<h>\d{1,2})(?::(?P<m>\d\d))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)?",
+    re.I,
+)
+# "will it be here before 3?", "will it come before that": a question whether it arrives by then.
+_ASKS_IF_BY = re.compile(
+    r"\b(will|would|can|could|is|does|do you think)\b.*\b(here|come|arrive|get here|make it|"
+    r"be delivered|in time|before)\b|\b(llega|llegara|llegue)\b",
+    re.I,
+)
 
 
-def closing_said(u: Understanding, d: DeliveryFacts, now: datetime | None) -> datetime | None:
-    """The closing time the customer says for the day this delivery is due, when it is due
-    today: the time it must arrive by."""
+def deadline_said(
+    u: Understanding, d: DeliveryFacts, now: datetime | None
+) -> tuple[datetime, bool] | None:
+    """The time the customer needs the delivery by, when it is due today, and whether it is
+    their closing time (a business's hours said) or a time of their own."""
     if now is None or d.status not in STILL_TO_COME_TODAY or d.window_start is None:
         return None
     tz = ZoneInfo(d.timezone)
@@ -121,8 +137,12 @@ def closing_said(u: Understanding, d: DeliveryFacts, now: datetime | None) -> da
         return None
     for hours in stated_hours(u.text):
         if hours.closes and (hours.days is None or today.weekday() in hours.days):
-            closing = time.fromisoformat(hours.closes)
-            return datetime.combine(today, closing, tzinfo=tz)
+            return _at(today, time.fromisoformat(hours.closes), tz), True
+    leaves = _LEAVES_AT.search(u.text)
+    if leaves is not None:
+        return _at(today, _clock(leaves["h"], leaves["m"], leaves["half"]), tz), False
+    if u.entities.before and _ASKS_IF_BY.search(u.text):
+        return _at(today, time.fromisoformat(u.entities.before), tz), False
     return None
 
 
@@ -131,16 +151,26 @@ def _names_another_day(u: Understanding, today: date) -> bool:
     return said is not None and str(said) != today.isoformat()
 
 
-def before_closing(d: DeliveryFacts, closes: datetime, now: datetime | None) -> Reply:
-    """Whether the delivery's window (or a fresher ETA) ends before the closing time said:
-    yes, no, or it may not, with what they can do about it."""
+def _at(day: date, moment: time, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, moment, tzinfo=tz)
+
+
+def _clock(hour: str, minute: str | None, half: str | None) -> time:
+    h = int(hour) % 12
+    pm = (half or "").lower().startswith("p") or (half is None and 1 <= h <= 7)
+    return time(h + (12 if pm else 0), int(minute or 0))
+
+
+def before_deadline(d: DeliveryFacts, by: datetime, closing: bool, now: datetime | None) -> Reply:
+    """Whether the delivery's window (or a fresher ETA) ends by the time said: yes, no, or it
+    may not, with what they can do about it."""
     eta = _eta(d, now)  # fresher than the window, when there is one
     first, last = (eta, eta) if eta is not None else (d.window_start, d.window_end)
-    if last is not None and last <= closes:
+    if last is not None and last <= by:
         key = "status.before_closing"
-    elif first is not None and first >= closes:
+    elif first is not None and first >= by:
         key = "status.after_closing"
     else:
         key = "status.may_miss_closing"
-    params = {"tracking": d.tracking_number, "tz": d.timezone, "closes": closes, "eta": eta}
-    return Reply(key, {**params, **_window(d)})
+    params = {"tracking": d.tracking_number, "tz": d.timezone, "closes": by, "eta": eta}
+    return Reply(key, {**params, "closing": closing, **_window(d)})

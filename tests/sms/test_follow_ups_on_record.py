@@ -333,3 +333,49 @@ async def test_a_closing_time_today_for_a_delivery_due_another_day_gets_its_stat
     )
     reply = await maria.says(CLOSES_AT_2)
     assert "is scheduled for Wed Mar 5" in reply and "close" not in reply
+
+
+@pytest.mark.parametrize(
+    ("text", "nlu_reads", "said"),
+    [
+        (
+            "i have to leave at 3 today, will it be here before then?",
+            Says("where_is_my_package", entities={"date": date(2025, 3, 4)}),
+            "It may not: DS20461187 is due Tue Mar 4, 2-4pm, and you need it by 3pm.",
+        ),
+        (
+            "will it be here before 1?",
+            Says("where_is_my_package", entities={"before": "13:00"}),
+            "Sorry, no: DS20461187 is due Tue Mar 4, 2-4pm, after 1pm.",
+        ),
+        (
+            "im only home until 5, will it come before that",
+            Says("where_is_my_package", entities={"before": "17:00"}),
+            "Yes: DS20461187 is due Tue Mar 4, 2-4pm, before 5pm.",
+        ),
+    ],
+)
+async def test_a_time_of_their_own_is_checked_against_the_window(
+    maria, sms_services, nlu, text, nlu_reads, said
+):
+    nlu.script[text] = nlu_reads
+    await seed_delivery(sms_services)  # a home delivery, 2-4pm today
+    assert said in await maria.says(text)
+
+
+async def test_a_pick_that_also_asks_for_a_change_makes_the_change(maria, sms_services, nlu):
+    nlu.script["where are my packages"] = Says("where_is_my_package")
+    text = "the one that isnt here yet, can you send it to 40 hudson st apt 2 07030 instead"
+    nlu.script[text] = Says("change_address", entities={"address": "40 Hudson St apt 2"})
+    await seed_delivery(sms_services, tracking="DS1", status=DeliveryStatus.DELIVERED)
+    coming = await seed_delivery(sms_services, tracking="DS2")
+    assert "Which package?" in await maria.says("where are my packages")
+    assert "Done: we'll deliver to 40 Hudson St, Apt 2" in await maria.says(text)
+    delivery = await get_delivery(sms_services, coming)
+    assert (delivery.address_line1, delivery.address_line2) == ("40 Hudson St", "Apt 2")
+
+
+async def test_a_refund_question_after_a_claim_is_answered_from_the_claim(maria, sms_services, nlu):
+    await _a_missing_claim_opened(maria, sms_services, nlu)
+    nlu.script["will i get a refund?"] = Says("out_of_scope", confidence=0.72)
+    assert "claim for DS20461187 is open" in await maria.says("will i get a refund?")
