@@ -36,6 +36,9 @@ _DAY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("in_days", re.compile(r"\bin\s+(?P<n>\d{1,2}|a\s+couple(?:\s+of)?|two|three)\s+days\b")),
     ("weekend", re.compile(r"\b(?P<next>next\s+)?(?:this\s+|the\s+)?weekend\b")),
+    # A week is no day asked: it rules out days ("closed next week", "not this week") or asks
+    # for none before it ("move it to next week", "hold it until next week").
+    ("week", re.compile(r"\b(?P<which>next|this|the\s+following)\s+week\b")),
     (
         "weekday",
         re.compile(
@@ -111,6 +114,10 @@ def _resolve_day(kind: str, match: re.Match[str], today: date) -> date | None:
     if kind == "in_days":
         n = groups["n"]
         return today + timedelta(days=int(n) if n.isdigit() else _NUMBER_WORDS.get(n, 2))
+    if kind == "week":  # next week's Monday, or today for this week
+        if groups["which"] == "this":
+            return today
+        return today + timedelta(days=7 - today.weekday())
     if kind == "weekend":
         saturday = _next_weekday(today, 5)
         if groups.get("next") and today.weekday() in (5, 6):
@@ -126,13 +133,26 @@ def _resolve_day(kind: str, match: re.Match[str], today: date) -> date | None:
     return None
 
 
+def _resolve_asked(text: str, kind: str, match: re.Match[str], today: date) -> date | None:
+    """A day asked, in the week asked for if one is ("next week, tuesday maybe": next week's)."""
+    day = _resolve_day(kind, match, today)
+    if day is None or kind != "weekday" or match.group("next"):
+        return day
+    weeks = [m for k, m in _classified(text)[0] if k == "week" and m.group("which") != "this"]
+    if weeks:
+        monday = _resolve_day("week", weeks[0], today)
+        while monday is not None and day < monday:
+            day += timedelta(days=7)
+    return day
+
+
 def _day(text: str, today: date, aside: Sequence[tuple[int, int]] = ()) -> date | None:
     """The day asked; `aside` holds spans whose days are said in passing ("we're only open 9-12
     on saturdays"), the ask only when no other day is said."""
     found = [
         (match.start(), resolved)
         for kind, match in _outside(_days_asked(text), aside)
-        if (resolved := _resolve_day(kind, match, today)) is not None
+        if (resolved := _resolve_asked(text, kind, match, today)) is not None
     ]
     if not found:
         return None
@@ -150,7 +170,7 @@ def _other_days_named(text: str, today: date, aside: Sequence[tuple[int, int]] =
     for (_, previous), (kind, match) in zip(asked, asked[1:], strict=False):
         if not _LISTED_OR_COMMA.fullmatch(text[previous.end() : match.start()]):
             break
-        if (day := _resolve_day(kind, match, today)) is not None:
+        if (day := _resolve_asked(text, kind, match, today)) is not None:
             others.append(day)
     return others
 
@@ -196,9 +216,18 @@ def _days_ruled_out(text: str, today: date) -> list[date]:
         if span:
             days.update(span)
             in_a_range.update((first[1].start(), last[1].start()))
+    for kind, match in _classified(text)[0]:  # "move it to next week": none before it
+        if kind == "week" and (day := _resolve_day(kind, match, today)) is not None:
+            days.update(today + timedelta(days=n) for n in range((day - today).days))
     for kind, match in ruled_out:
         day = _resolve_day(kind, match, today)
         if day is None or match.start() in in_a_range:
+            continue
+        if kind == "week" and _AWAY_UNTIL.search(text[max(0, match.start() - 60) : match.start()]):
+            days.update(today + timedelta(days=n) for n in range((day - today).days))
+            continue
+        if kind == "week":  # "closed next week": that week, to its Sunday
+            days.update(day + timedelta(days=n) for n in range(7 - day.weekday()))
             continue
         away = _AWAY_UNTIL.search(text[max(0, match.start() - 60) : match.start()])
         if away is not None:
@@ -245,7 +274,16 @@ def _days_away(today: date, kind: str, back: date, *, through: bool) -> list[dat
 def _asked_and_ruled_out(
     text: str,
 ) -> tuple[list[tuple[str, re.Match[str]]], list[tuple[str, re.Match[str]]]]:
-    """The days said, split into those asked for and those the customer rules out."""
+    """The days said, split into those asked for and those the customer rules out (a week
+    asked for is no day asked)."""
+    asked, ruled_out = _classified(text)
+    return [(kind, match) for kind, match in asked if kind != "week"], ruled_out
+
+
+def _classified(
+    text: str,
+) -> tuple[list[tuple[str, re.Match[str]]], list[tuple[str, re.Match[str]]]]:
+    """The days and weeks said, split into those asked for and those ruled out."""
     asked: list[tuple[str, re.Match[str]]] = []
     ruled_out: list[tuple[str, re.Match[str]]] = []
     ruled_out_end: int | None = None

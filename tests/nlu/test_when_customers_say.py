@@ -448,3 +448,24 @@ def test_the_other_days_named_with_the_one_asked_are_read(
 )
 def test_a_day_ruled_out_or_turned_from_is_no_alternative(text: str) -> None:
     assert parse_when(text, WEDNESDAY).alternatives == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "ruled_out"),
+    [
+        # Asking for next week, or to hold it until then: nothing before next Monday.
+        ("can you move it to next week", None, days_before(d(23))),
+        ("hold it until next week", None, days_before(d(23))),
+        ("mejor la próxima semana, el martes", d(24), days_before(d(23))),
+        ("bump it to next week, tuesday maybe", d(24), days_before(d(23))),
+        ("next week tuesday or wednesday", d(24), days_before(d(23))),
+        # A week ruled out: every day of it.
+        ("we're closed next week", None, [d(n) for n in range(23, 30)]),
+        ("not this week", None, [d(n) for n in range(18, 23)]),
+        ("closed next week, can you come friday", d(20), [d(n) for n in range(23, 30)]),
+        ("deliver this week please", None, []),
+    ],
+)
+def test_a_week_asked_or_ruled_out(text: str, asked: date | None, ruled_out: list[date]) -> None:
+    when = parse_when(text, WEDNESDAY)
+    assert (when.date, list(when.ruled_out)) == (asked, ruled_out)
