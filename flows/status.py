@@ -16,7 +16,9 @@ MAX_STOPS_SAID = 10
 STALE_ETA = timedelta(minutes=10)
 # "where is it", "when will you try again": asks for the status (also inside other messages).
 ASKS_WHERE_OR_WHEN = re.compile(
-    r"\b(where('?s| is)|when (will|is|does|are)|what time|eta\b|d[oó]nde est|cu[aá]ndo lleg)", re.I
+    r"\b(where('?s| is)|when (will|is|does|are)|what time|eta\b|what happened (to|with)|"
+    r"d[oó]nde est|cu[aá]ndo lleg|qu[eé] pas[oó] con)",
+    re.I,
 )
 # After a failed attempt, what the customer can do depends on why it failed: a code or a place
 # to leave it, the full address, or a person when the package itself is lost or damaged. Any
@@ -116,6 +118,16 @@ _LEAVES_AT = re.compile(
     r"(?P<h>\d{1,2})(?::(?P<m>\d\d))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)?",
     re.I,
 )
+# "we close early today at 2", "closing early, at 2pm", "nobody's here after 2": a closing
+# time the hours statements (nlu.timeparse.stated_hours) do not read, for today only.
+_CLOSES_AT = re.compile(
+    r"\b(?:clos(?:e|es|ing|ed)|shut(?:ting)?|cerramos|cierra|cierran|(?:nobody|no one|nadie)"
+    r"(?:s| is| will be| esta)?(?: here| there| aqui)?)\b[^.?!\d]{0,24}?\b(?:at|by|after|from|"
+    r"a las|despues de las)\s+(?P<h>\d{1,2})(?::(?P<m>\d\d))?"
+    r"(?!\s*(?:[a-z]+\s+)?(?:st|street|ave|avenue|rd|road|blvd|dr|drive|ln|lane|way|ct|pl)\b)"
+    r"\s*(?P<half>am|pm|a\.m\.|p\.m\.)?",
+    re.I,
+)
 # "will it be here before 3?", "will it come before that": a question whether it arrives by then.
 _ASKS_IF_BY = re.compile(
     r"\b(will|would|can|could|is|does|do you think)\b.*\b(here|come|arrive|get here|make it|"
@@ -138,6 +150,9 @@ def deadline_said(
     for hours in stated_hours(u.text):
         if hours.closes and (hours.days is None or today.weekday() in hours.days):
             return _at(today, time.fromisoformat(hours.closes), tz), True
+    closes = _CLOSES_AT.search(u.text)
+    if closes is not None:
+        return _at(today, _clock(closes["h"], closes["m"], closes["half"]), tz), True
     leaves = _LEAVES_AT.search(u.text)
     if leaves is not None:
         return _at(today, _clock(leaves["h"], leaves["m"], leaves["half"]), tz), False

@@ -379,3 +379,25 @@ async def test_a_refund_question_after_a_claim_is_answered_from_the_claim(maria,
     await _a_missing_claim_opened(maria, sms_services, nlu)
     nlu.script["will i get a refund?"] = Says("out_of_scope", confidence=0.72)
     assert "claim for DS20461187 is open" in await maria.says("will i get a refund?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi this is dana, we close early today at 2. will the delivery make it?",
+        "we're closing early today, at 2pm. will it make it?",
+        "nobody will be here after 2 today, is it coming before?",
+    ],
+)
+async def test_a_closing_time_said_in_other_words_is_checked_too(maria, sms_services, nlu, text):
+    nlu.script[text] = Says("where_is_my_package")
+    await _business_due(sms_services, "2-4pm")
+    assert "after you close at 2pm" in await maria.says(text)
+
+
+async def test_hola_what_happened_to_my_package_is_a_status_question(maria, sms_services, nlu):
+    nlu.script["hola, que paso con mi paquete?"] = Says("greet", language="es")
+    await seed_delivery(
+        sms_services, status=DeliveryStatus.FAILED_ATTEMPT, failure_reason="damaged"
+    )
+    assert "DS20461187 se dano en el camino" in await maria.says("hola, que paso con mi paquete?")
