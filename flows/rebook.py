@@ -32,6 +32,11 @@ from nlu.timeparse import todays_weekday_named
 from nlu.understanding import Understanding
 
 REBOOKABLE = frozenset({"created", "scheduled", "failed_attempt", "held_for_pickup"})
+# Days away from tomorrow on that make an absence ("until next week"), not a day or two said
+# and taken back ("not wednesday", then "ok wednesday then").
+_AWAY_FOR_DAYS = 3
+# The driver has it: another day ("hold it until monday") is a person's call with the driver.
+ON_THE_WAY = frozenset({"out_for_delivery", "arriving"})
 # "Deliver it Wed 12-2pm? Reply YES": "I won't be home then" is no, "works for me" is yes.
 CONFIRM = Question(
     phrases=(
@@ -68,6 +73,16 @@ def start(
     now: datetime,
     policy: Policy,
 ) -> Decision:
+    if d.status in ON_THE_WAY:
+        case = OpenException(
+            delivery_id=d.id,
+            type="rebook_review",
+            reason_code="on_the_way",
+            summary=f"{d.tracking_number}: customer asks for another day while out for delivery",
+            transcript=state.transcript,
+        )
+        params = {"tracking": d.tracking_number, "hours": policy.human_response_hours}
+        return Decision(Reply("rebook.on_the_way", params), state.waiting_for(None), (case,))
     if d.status not in REBOOKABLE:
         return Decision(Reply("rebook.not_possible", {"tracking": d.tracking_number}), state)
     if d.status == "failed_attempt" and d.attempt_count >= policy.max_auto_rebooks:
@@ -100,7 +115,7 @@ def answer_pick(
     policy: Policy,
 ) -> Decision | None:
     """The customer picks 1-3 from the offer, or proposes a day or time of their own."""
-    u = _not_today(u, d, now)
+    u = _after_the_absence(state, _not_today(u, d, now), d, now)
     policy = _without_days_ruled_out(state, u, policy)
     terms = _terms(state, u)
     if (state.pending or {}).get("hold_offered") and not _proposes_time(u):
@@ -140,7 +155,7 @@ def answer_confirm(
 ) -> Decision | None:
     """The reply to "Deliver it <window>? Reply YES": a yes books it, a no offers others, and
     another day or time is proposed instead (a yes that names this window's day still books)."""
-    u = _not_today(u, d, now)
+    u = _after_the_absence(state, _not_today(u, d, now), d, now)
     policy = _without_days_ruled_out(state, u, policy)
     terms = _terms(state, u)
     window = Window.from_json(state.pending["window"]) if state.pending else None
@@ -391,6 +406,26 @@ def _not_today(u: Understanding, d: DeliveryFacts, now: datetime) -> Understandi
     later = [day for day in u.entities.alternatives if day > today]
     later.append(today + timedelta(days=7))
     return replace(u, entities=replace(u.entities, date=later[0], alternatives=tuple(later[1:])))
+
+
+def _after_the_absence(
+    state: ConversationState, u: Understanding, d: DeliveryFacts, now: datetime
+) -> Understanding:
+    """A weekday said on its own that falls in an absence the customer told us of earlier in
+    this rebook ("hold it until next week", then "thursday") is the first one after it."""
+    earlier = {date.fromisoformat(day) for day in (state.pending or {}).get("ruled_out", ())}
+    day = u.entities.date
+    today = now.astimezone(ZoneInfo(d.timezone)).date()
+    if day is None or day not in earlier or not todays_weekday_named(u.text, day):
+        return u
+    away = 0
+    while today + timedelta(days=away + 1) in earlier:
+        away += 1
+    if away < _AWAY_FOR_DAYS or (day - today).days > away:
+        return u
+    while day in earlier:
+        day += timedelta(days=7)
+    return replace(u, entities=replace(u.entities, date=day))
 
 
 def _proposes_time(u: Understanding) -> bool:

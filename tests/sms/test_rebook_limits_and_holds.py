@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from sms_helpers import Phone, Says, count, get_delivery, proposes, seed_delivery
+from sms_helpers import Phone, Says, count, get_delivery, proposes, rows, seed_delivery
 
 from bot.app import create_app
 from data.models import DeliveryException
@@ -194,3 +194,39 @@ async def test_the_hold_offered_past_the_horizon_is_taken_by_a_yes(
     assert ("held for pickup" in reply) is held
     delivery = await get_delivery(sms_services, delivery_id)
     assert (delivery.status == DeliveryStatus.HELD_FOR_PICKUP) is held
+
+
+async def test_hold_it_until_monday_while_out_for_delivery_goes_to_a_person(
+    maria, sms_services, nlu
+):
+    nlu.script["can you hold it until monday"] = proposes("can you hold it until monday")
+    delivery_id = await seed_delivery(sms_services, status=DeliveryStatus.OUT_FOR_DELIVERY)
+    reply = await maria.says("can you hold it until monday")
+    assert "already on the way" in reply and "A person will contact you" in reply
+    [case] = await rows(sms_services, DeliveryException)
+    assert (case.delivery_id, case.type, case.reason_code) == (
+        delivery_id,
+        "rebook_review",
+        "on_the_way",
+    )
+    delivery = await get_delivery(sms_services, delivery_id)
+    assert delivery.status == DeliveryStatus.OUT_FOR_DELIVERY
+
+
+async def test_a_weekday_said_after_an_absence_is_the_one_after_it(maria, sms_services, nlu):
+    nlu.script["hold it until next week"] = proposes("hold it until next week")
+    nlu.script["the thursday one"] = proposes("the thursday one")
+    nlu.script["monday then"] = proposes("monday then")
+    await _failed(sms_services)
+    assert "1) Mon Mar 10, 8-10am" in await maria.says("hold it until next week")
+    reply = await maria.says("the thursday one")  # next week's Thursday: past the horizon
+    assert "Thu Mar 6" not in reply and "up to 7 days ahead" in reply
+    assert "Mon Mar 10, 8-10am?" in await maria.says("monday then")
+
+
+async def test_a_weekday_ruled_out_as_a_habit_can_still_be_asked_for(maria, sms_services, nlu):
+    nlu.script["reschedule, but fridays are bad"] = proposes("reschedule, but fridays are bad")
+    nlu.script["actually friday is ok"] = proposes("actually friday is ok")
+    await _failed(sms_services)
+    await maria.says("reschedule, but fridays are bad")
+    assert "Fri Mar 7, 8-10am?" in await maria.says("actually friday is ok")
