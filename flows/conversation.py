@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flows import address, claims, handoff, hold, identify, instructions, rebook, refuse, smalltalk
 from flows.answers import SURE, new_request
@@ -97,7 +98,7 @@ def _route(
         intent = "give_delivery_instructions"  # "4512#" on its own is a gate code
     elif intent == "where_is_my_package" and instructions.also_instructs(u.text):
         intent = "give_delivery_instructions"  # "where is it? leave it at the back door"
-    elif intent in POLITE and ASKS_WHERE_OR_WHEN.search(u.text):
+    elif intent in POLITE | {"help"} and ASKS_WHERE_OR_WHEN.search(u.text):
         intent = "where_is_my_package"  # "thank you! when will you try again"
     if intent in AN_ADDRESS_MAY_ANSWER and _gives_the_missing_address(state, u, facts):
         intent = "change_address"  # "I was told my delivery failed. I live in unit 12C"
@@ -147,6 +148,10 @@ def _act(
             return _rebook_to_a_new_address(state, u, d, facts, now, policy)
         case "reschedule_delivery":
             return rebook.start(state, u, d, facts, now, narrowed(policy, d, state.transcript))
+        case "change_address" if _names_a_new_day(u, d, now):
+            # "send it to 30 Montgomery St on tuesday": the address, and the day asked for.
+            rebook_too = replace(u, intent="reschedule_delivery")
+            return _rebook_to_a_new_address(state, rebook_too, d, facts, now, policy)
         case "change_address":
             return address.change(state, u, d)
         case "give_delivery_instructions":
@@ -161,6 +166,16 @@ def _act(
             return hold.hold(state, d, policy)
         case _:
             return where_is(state, d, now, u)
+
+
+def _names_a_new_day(u: Understanding, d: DeliveryFacts, now: datetime) -> bool:
+    """A day after today that is not the one the delivery is booked for."""
+    if u.entities.date is None:
+        return False
+    said = date.fromisoformat(str(u.entities.date))
+    today = now.astimezone(ZoneInfo(d.timezone)).date()
+    booked = d.window_start.astimezone(ZoneInfo(d.timezone)).date() if d.window_start else None
+    return said > today and said != booked
 
 
 def _rebook_to_a_new_address(

@@ -401,3 +401,33 @@ async def test_hola_what_happened_to_my_package_is_a_status_question(maria, sms_
         sms_services, status=DeliveryStatus.FAILED_ATTEMPT, failure_reason="damaged"
     )
     assert "DS20461187 se dano en el camino" in await maria.says("hola, que paso con mi paquete?")
+
+
+async def test_an_address_change_that_names_a_day_rebooks_that_day_too(maria, sms_services, nlu):
+    text = "can you bring it wednesday to my work instead? 210 market st, newark 07102"
+    nlu.script[text] = Says(
+        "change_address",
+        confidence=0.53,
+        entities={"address": "210 Market St", "date": date(2025, 3, 5)},
+    )
+    await seed_delivery(sms_services, **FAILED)
+    reply = await maria.says(text)
+    assert "dispatch team will review the address" in reply and "Wed Mar 5" in reply
+
+
+async def test_an_address_change_on_the_day_it_is_booked_is_only_an_address_change(
+    maria, sms_services, nlu
+):
+    text = "send it to 40 hudson st apt 2 07030 on tuesday"
+    nlu.script[text] = Says(
+        "change_address", entities={"address": "40 Hudson St apt 2", "date": date(2025, 3, 4)}
+    )
+    await seed_delivery(sms_services)  # booked for Tue Mar 4
+    reply = await maria.says(text)
+    assert reply == "Done: we'll deliver to 40 Hudson St, Apt 2."
+
+
+async def test_help_asking_what_happened_to_the_delivery_gets_its_status(maria, sms_services, nlu):
+    nlu.script["what happened with my delivery?"] = Says("help", confidence=0.49)
+    await seed_delivery(sms_services, **FAILED_FOR_THE_ADDRESS)
+    assert "DS20461187" in await maria.says("what happened with my delivery?")
