@@ -130,7 +130,8 @@ def answer_pick(
     if _proposes_time(u):
         return _proposed(state, u, d, facts, now, policy, terms)
     if u.entities.ruled_out:  # "none of those, fridays are bad": the offer without them
-        return _offer(state, d, facts, now, policy, terms, key="rebook.offer")
+        turned_down = frozenset(options) if yes_or_no(u) == "no" else frozenset()
+        return _offer(state, d, facts, now, policy, terms, key="rebook.offer", without=turned_down)
     if picks_a_number(u):  # "4" to a choice of 3, or a number to "what day and time?"
         return _ask_pick_again(state, options)
     answer = yes_or_no(u)
@@ -295,6 +296,8 @@ def _offer(
     """Windows to pick from: `options`, or the nearest on the customer's terms, or any."""
     if not options and (terms["after"] or terms["before"]):
         options = _from_day_on(now, facts, policy, {**terms, "tz": d.timezone}, None, without)
+        if not options and key == "rebook.offer":  # none left on their hours: say so
+            key = "rebook.unavailable"
     options = options or offer(now, facts.load, policy, without=without)
     if not options and beyond_horizon(now, policy):
         return _beyond_horizon(state, d, policy, terms)

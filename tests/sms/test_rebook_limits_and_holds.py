@@ -230,3 +230,38 @@ async def test_a_weekday_ruled_out_as_a_habit_can_still_be_asked_for(maria, sms_
     await _failed(sms_services)
     await maria.says("reschedule, but fridays are bad")
     assert "Fri Mar 7, 8-10am?" in await maria.says("actually friday is ok")
+
+
+async def test_none_of_those_with_a_reason_offers_none_of_those_again(maria, sms_services, nlu):
+    said = "none of those work, i'm away from friday through sunday"
+    nlu.script["reschedule"] = Says("reschedule_delivery")
+    nlu.script[said] = Says("deny", entities={"ruled_out": proposes(said).entities["ruled_out"]})
+    await _failed(sms_services)
+    first = await maria.says("reschedule")
+    assert "1) Wed Mar 5, 8-10am 2) Wed Mar 5, 12-2pm 3) Thu Mar 6, 8-10am" in first
+    offer = await maria.says(said)
+    assert "Wed Mar 5, 8-10am" not in offer and "Wed Mar 5, 12-2pm" not in offer
+    assert (
+        "Thu Mar 6, 8-10am" not in offer and "Fri Mar 7" not in offer and "Sat Mar 8" not in offer
+    )
+    assert "1) Wed Mar 5, 10am-12pm 2) Wed Mar 5, 2-4pm 3) Thu Mar 6, 10am-12pm" in offer
+
+
+async def test_a_single_window_left_is_offered_as_one(maria, sms_services, nlu):
+    said = "only after 6pm, and we're away from wednesday through sunday"
+    nlu.script[said] = proposes(said)
+    nlu.script["no"] = Says("deny")
+    await _failed(sms_services)
+    assert "Mon Mar 10, 6-8pm?" in await maria.says(said)
+    reply = await maria.says("no")
+    assert "1) Tue Mar 11, 6-8pm Reply 1," in reply and "1-1" not in reply
+
+
+async def test_no_window_left_on_the_hours_said_says_so(maria, sms_services, nlu):
+    said = "only after 6pm, and we're away from wednesday through monday"
+    nlu.script[said] = proposes(said)
+    nlu.script["no"] = Says("deny")
+    await _failed(sms_services)
+    assert "Tue Mar 11, 6-8pm?" in await maria.says(said)
+    reply = await maria.says("no")
+    assert reply.startswith("That time is full or outside our hours. We can do: 1) Tue Mar 11")
