@@ -91,8 +91,7 @@ def _decide(
     done = state.waiting_for(None)
     if street is None:
         action = UpdateAddress(d.id, None, unit, customer_words=u.text)
-        reply = Reply("address.updated", {"address": _one_line(d, None, unit)})
-        return Decision(reply, done, (action,))
+        return Decision(_updated(d, None, unit), done, (action,))
     new_zip = _zip(u.text, street) or pending.get("zip")
     if new_zip is None:
         asked = state.waiting_for("address", street=street, unit=unit)
@@ -100,8 +99,7 @@ def _decide(
     same_zip = new_zip == (d.postal_code or "")[:5]
     if same_zip and d.status not in ON_THE_WAY:
         action = UpdateAddress(d.id, street, unit, customer_words=u.text)
-        reply = Reply("address.updated", {"address": _one_line(d, street, unit)})
-        return Decision(reply, done, (action,))
+        return Decision(_updated(d, street, unit), done, (action,))
     reason = "on_the_way" if same_zip else "different_zip"
     new = ", ".join(p for p in (street, unit, new_zip) if p)
     case = OpenException(
@@ -112,6 +110,18 @@ def _decide(
         transcript=state.transcript,
     )
     return Decision(Reply("address.review"), done, (case,))
+
+
+def _updated(d: DeliveryFacts, street: str | None, unit: str | None) -> Reply:
+    """Done, and, after a failed attempt, the next step: nothing is rebooked by the address."""
+    return Reply(
+        "address.updated",
+        {
+            "tracking": d.tracking_number,
+            "address": _one_line(d, street, unit),
+            "rebook_next": d.status == "failed_attempt",
+        },
+    )
 
 
 def names_an_address(u: Understanding) -> bool:

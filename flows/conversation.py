@@ -208,7 +208,8 @@ def _then_rebook(
     narrow = narrowed(policy, d, moved.state.transcript)
     booked = rebook.start(moved.state, u, d, facts, now, narrow)
     assert moved.reply is not None and booked.reply is not None
-    reply = replace(moved.reply, then=booked.reply)
+    said = {**moved.reply.params, "rebook_next": False}  # the rebook is in this reply
+    reply = replace(moved.reply, params=said, then=booked.reply)
     return Decision(reply, booked.state, (*moved.actions, *booked.actions))
 
 

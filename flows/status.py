@@ -44,10 +44,17 @@ def where_is(
         return Decision(before_deadline(delivery, *deadline, now), state)
     reply = status_reply(delivery, now)
     if reply.key == "status.failed_address":  # the next message may be the address alone
+        if state.has_told("address.updated", delivery.tracking_number):  # given since
+            fixed = {"tracking": delivery.tracking_number, "address": _on_file(delivery)}
+            return Decision(Reply("status.address_fixed", fixed), state)
         if state.has_told(reply.key, delivery.tracking_number):
             return _ask_for_the_missing_part(state, delivery)
         return Decision(reply, state.waiting_for("address"))
     return Decision(reply, state)
+
+
+def _on_file(d: DeliveryFacts) -> str:
+    return ", ".join(p for p in (d.address_line1, d.address_line2) if p)
 
 
 def _ask_for_the_missing_part(state: ConversationState, d: DeliveryFacts) -> Decision:

@@ -431,3 +431,18 @@ async def test_help_asking_what_happened_to_the_delivery_gets_its_status(maria, 
     nlu.script["what happened with my delivery?"] = Says("help", confidence=0.49)
     await seed_delivery(sms_services, **FAILED_FOR_THE_ADDRESS)
     assert "DS20461187" in await maria.says("what happened with my delivery?")
+
+
+async def test_once_the_unit_is_given_the_status_says_so_and_the_next_step(
+    maria, sms_services, nlu
+):
+    nlu.script["where is my package"] = Says("where_is_my_package")
+    nlu.script["its apt 5c"] = Says("inform", confidence=0.7, entities={"address": "apt 5C"})
+    nlu.script["great so when will it come?"] = Says("where_is_my_package")
+    await seed_delivery(sms_services, **FAILED_FOR_THE_ADDRESS)
+    await maria.says("where is my package")
+    done = await maria.says("its apt 5C")
+    assert "Done: we'll deliver to 12 Hudson St, Apt 5C" in done and "RESCHEDULE" in done
+    status = await maria.says("great so when will it come?")
+    assert "incomplete" not in status and "holding" not in status
+    assert "12 Hudson St, Apt 5C" in status and "RESCHEDULE" in status
