@@ -130,10 +130,19 @@ _DAMAGE = re.compile(
     r"pieces|items?)|roto|rota|danad[oa]|mojad[oa]|aplastad[oa])\b"
 )
 
+# What says the package is not there at all (a damage report may say "missing parts").
+_NOT_THERE = re.compile(
+    rf"\b(missing|stolen|lost|gone|nowhere|{_NOT}(?: \w+){{0,2}} {_GET}|no (?:package|box|parcel)|"
+    r"no (?:lo |la )?(?:encuentro|tengo|recibi)|nunca llego|robaron|perdido)\b"
+)
+
 
 def missing(state: ConversationState, u: Understanding, d: DeliveryFacts, facts: Facts) -> Decision:
     if d.status != "delivered":
         return Decision(status_reply(d), state)
+    words = plain(u.text)
+    if _DAMAGE.search(words) and not _NOT_THERE.search(_DAMAGE.sub(" ", words)):
+        return damaged(state, d, facts)  # "delivered but the box was smashed": it is there
     coming = [o for o in facts.deliveries if o.id != d.id and o.status in ON_THE_ROAD]
     if coming and _PART_OF_AN_ORDER.search(plain(u.text)):  # "got one box, there should be 2"
         reply = Reply("claims.other_coming", {"delivered": d.tracking_number})

@@ -446,3 +446,14 @@ async def test_once_the_unit_is_given_the_status_says_so_and_the_next_step(
     status = await maria.says("great so when will it come?")
     assert "incomplete" not in status and "holding" not in status
     assert "12 Hudson St, Apt 5C" in status and "RESCHEDULE" in status
+
+
+async def test_a_damaged_box_read_as_missing_is_a_damage_claim(maria, sms_services, nlu):
+    nlu.script["package was delivered but box was smashed"] = Says("report_missing_package")
+    nlu.script["no photo, i tossed the box"] = Says("deny", confidence=0.5)
+    await seed_delivery(sms_services, **DELIVERED)
+    asked = await maria.says("package was delivered but box was smashed")
+    assert "photo of the damaged package" in asked and "Still missing" not in asked
+    assert "opened a claim" in await maria.says("no photo, I tossed the box")
+    [claim] = await rows(sms_services, Claim)
+    assert claim.kind == "damaged"
