@@ -19,6 +19,7 @@ from flows.described import referred
 from flows.model import ConversationState, Decision, DeliveryFacts, Facts, Reply
 from flows.policy import Policy
 from flows.status import ASKS_WHERE_OR_WHEN, where_is
+from nlu.language import language_shown
 from nlu.understanding import DELIVERY_REQUESTS, Entities, Understanding
 
 LANGUAGES = frozenset({"en", "es"})
@@ -55,7 +56,10 @@ def _decide(
         u = replace(u, intent=command[0], confidence=1.0, language=command[1])
     elif (read := _read_by_rule(state, u, facts)) is not None:
         u = replace(u, intent=read, confidence=max(u.confidence, SURE))
-    if u.language in LANGUAGES and u.confidence >= policy.confidence_threshold:
+    # A reply with no words of either language ("2", "4B", "ok") keeps the conversation's: the
+    # NLU calls such text English, and a Spanish customer picking a window would get English.
+    shows_language = command is not None or language_shown(u.text) is not None
+    if shows_language and u.language in LANGUAGES and u.confidence >= policy.confidence_threshold:
         state = replace(state, language=u.language)
     state = state.heard("customer", instructions.redact(u.text, u.entities.access_code))
     if state.pending:

@@ -47,14 +47,21 @@ def _plain(word: str) -> str:
 
 def detect_language(text: str) -> str:
     """ "es" when the message reads as Spanish, else "en" (the default for short or mixed text)."""
+    return language_shown(text) or "en"
+
+
+def language_shown(text: str) -> str | None:
+    """The language the message itself shows, or None when it shows none: no words, or as
+    many of one lexicon's as of the other's ("2", "4B", "ok", "no"). A reply like that in a
+    conversation keeps the language the conversation is in."""
     lowered = text.lower()
     words = _WORD.findall(lowered)
-    if not words:
-        return "en"
     spanish = sum(1 for w in words if w in _SPANISH or _plain(w) in _SPANISH)
     english = sum(1 for w in words if w in _ENGLISH)
     spanish += 2 * len(_SPANISH_MARKS.findall(lowered))
-    # Words both languages share ("no", "ok") count for both and cancel out.
+    # Words both languages share ("no") count for both and cancel out.
+    if spanish == english:
+        return None
     return "es" if spanish > english else "en"
 
 

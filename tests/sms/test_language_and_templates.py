@@ -94,6 +94,23 @@ async def test_a_spanish_speaker_gets_spanish_and_it_is_remembered(maria, sms_se
     assert contact.language == "es"
 
 
+async def test_a_spanish_speaker_picking_a_window_by_number_stays_in_spanish(
+    maria, sms_services, nlu
+):
+    # The NLU calls a bare "2" English, and it is sure of the intent: the number shows no
+    # language, so the conversation keeps the customer's.
+    nlu.script["quiero cambiar la entrega"] = Says("reschedule_delivery", language="es")
+    nlu.script["2"] = Says("inform", confidence=0.99, language="en")
+    nlu.script["si"] = Says("affirm", language="es")
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    assert "Responda" in await maria.says("quiero cambiar la entrega")
+    confirm = await maria.says("2")
+    assert confirm.startswith("¿Entregar") and "Responda SI" in confirm
+    assert "Reply" not in confirm
+    [contact] = await rows(sms_services, Contact)
+    assert contact.language == "es"
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_canonical_failure_reason_is_said_in_plain_words(language):
     from data.reason_codes import ReasonCode
