@@ -8,13 +8,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from data.models import Contact, Delivery, Route, RouteStop
-from data.types import DeliveryStatus
+from data.models import Claim, Contact, Delivery, Route, RouteStop
+from data.types import ClaimStatus, DeliveryStatus
 from flows.model import DeliveryFacts, Load
 from flows.policy import Policy
 
 GONE = (DeliveryStatus.RETURNED, DeliveryStatus.CANCELLED)
 RECENT_DELIVERED_DAYS = 30
+# A claim still being worked on: what a customer asking "any update on my claim?" means.
+CLAIM_IN_PROGRESS = (ClaimStatus.AWAITING_EVIDENCE, ClaimStatus.OPEN, ClaimStatus.SUBMITTED)
 OCCUPYING = (
     DeliveryStatus.CREATED,
     DeliveryStatus.SCHEDULED,
@@ -54,6 +56,8 @@ async def deliveries_for(
         .order_by(Delivery.id)
         .limit(20)
     )
+    rows = rows.all()
+    claims = await _claims_in_progress(session, [row[0].id for row in rows])
     today = now.astimezone(ZoneInfo(policy.timezone)).date()
     facts = []
     for delivery, route_date, driver_id, sequence in rows:
@@ -68,9 +72,27 @@ async def deliveries_for(
                 driver_id=driver_id,
                 stops_away=stops_away,
                 on_this_phone=delivery.phone == phone,
+                claim=claims.get(delivery.id),
             )
         )
     return facts
+
+
+async def _claims_in_progress(
+    session: AsyncSession, delivery_ids: list[int]
+) -> dict[int, tuple[str, datetime]]:
+    """Each delivery's newest claim still being worked on: (kind, opened at)."""
+    if not delivery_ids:
+        return {}
+    found: dict[int, tuple[str, datetime]] = {}
+    rows = await session.execute(
+        select(Claim.delivery_id, Claim.kind, Claim.created_at)
+        .where(Claim.delivery_id.in_(delivery_ids), Claim.status.in_(CLAIM_IN_PROGRESS))
+        .order_by(Claim.created_at, Claim.id)
+    )
+    for delivery_id, kind, opened in rows:
+        found[delivery_id] = (kind, opened)  # the newest wins
+    return found
 
 
 async def by_tracking(
@@ -131,6 +153,7 @@ def to_facts(
     driver_id: int | None,
     stops_away: int | None,
     on_this_phone: bool,
+    claim: tuple[str, datetime] | None = None,
 ) -> DeliveryFacts:
     name = (d.recipient_name or "").split()
     return DeliveryFacts(
@@ -160,6 +183,8 @@ def to_facts(
         business_name=d.business_name if d.is_business else None,
         receiving_hours=d.receiving_hours if d.is_business else None,
         dock=d.dock if d.is_business else None,
+        open_claim=claim[0] if claim else None,
+        open_claim_at=claim[1] if claim else None,
     )
 
 

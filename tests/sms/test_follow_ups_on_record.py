@@ -150,6 +150,19 @@ async def test_a_question_about_the_open_claim_is_answered_from_the_record(
     assert await count(sms_services, Claim) == 1  # asking about it opens no second claim
 
 
+async def test_a_claim_opened_elsewhere_is_answered_from_the_claims_record(
+    maria, sms_services, nlu
+):
+    # Opened by dispatch, or in a conversation long gone: this conversation knows nothing of it.
+    delivery_id = await seed_delivery(sms_services, **DELIVERED)
+    async with sms_services.sessions() as session, session.begin():
+        session.add(Claim(delivery_id=delivery_id, kind="missing", description="not there"))
+    nlu.script["any update on my claim?"] = Says("where_is_my_package", confidence=0.98)
+    reply = await maria.says("any update on my claim?")
+    assert "claim for DS20461187 is open" in reply, reply
+    assert await count(sms_services, Claim) == 1
+
+
 async def test_a_question_about_the_claim_in_spanish_is_answered_in_spanish(
     maria, sms_services, nlu
 ):
