@@ -45,6 +45,8 @@ async def file_claim(
         description=description,
         evidence_urls=list(evidence_urls),
         declared_value=delivery.declared_value if delivery else None,
+        created_at=turn.now,  # opened when its case was: the turn's time
+        updated_at=turn.now,
     )
     session.add(claim)
     await session.flush()
