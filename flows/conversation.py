@@ -20,7 +20,7 @@ from flows.model import ConversationState, Decision, DeliveryFacts, Facts, Reply
 from flows.policy import Policy
 from flows.status import ASKS_WHERE_OR_WHEN, where_is
 from nlu.language import language_shown
-from nlu.understanding import DELIVERY_REQUESTS, Entities, Understanding
+from nlu.understanding import DELIVERY_REQUESTS, Understanding
 
 LANGUAGES = frozenset({"en", "es"})
 _PERSON = re.compile(
@@ -195,7 +195,7 @@ def _rebook_to_a_new_address(
     (its ZIP), the rebook waits in that question and follows its answer."""
     moved = address.change(state, replace(u, intent="change_address"), d)
     if moved.state.pending:
-        resume = {"intent": u.intent, "entities": u.entities.as_json(), "text": u.text}
+        resume = identify.resume_of(u)
         return replace(moved, state=moved.state.waiting_for(**moved.state.pending, resume=resume))
     return _then_rebook(moved, u, d, facts, now, policy)
 
@@ -266,13 +266,7 @@ def _answer_pending(
             if moved.state.pending:  # asked again (the ZIP): the rebook still waits
                 waits = moved.state.waiting_for(**moved.state.pending, resume=resume)
                 return replace(moved, state=waits)
-            original = Understanding(
-                text=resume.get("text", ""),
-                intent="reschedule_delivery",
-                confidence=1.0,
-                language=state.language,
-                entities=Entities.from_json(resume.get("entities") or {}),
-            )
+            original = identify.resumed(resume, state.language)
             return _then_rebook(moved, original, d, facts, now, policy)
         case "instructions":
             return instructions.answer(state, u, d)
@@ -348,11 +342,4 @@ def _resume(
     state = state.about(d.id).waiting_for(None)
     if not resume or resume.get("intent") not in DELIVERY_REQUESTS:
         return where_is(state, d, now)
-    original = Understanding(
-        text=resume.get("text", ""),
-        intent=resume["intent"],
-        confidence=1.0,
-        language=state.language,
-        entities=Entities.from_json(resume.get("entities") or {}),
-    )
-    return _act(state, original, d, facts, now, policy)
+    return _act(state, identify.resumed(resume, state.language), d, facts, now, policy)

@@ -14,7 +14,7 @@ from flows.answers import new_request
 from flows.choice import pick_index
 from flows.described import described, referred
 from flows.model import ConversationState, Decision, DeliveryFacts, Facts, Reply, VerificationFailed
-from nlu.understanding import Understanding
+from nlu.understanding import Entities, Understanding
 
 MAX_LISTED = 3
 _WORDS = re.compile(r"[a-z0-9]+")
@@ -41,10 +41,10 @@ def resolve(
         only = fitting[0] if len(fitting) == 1 else facts.deliveries[0]
         return only, state.about(only.id), None
     if not facts.deliveries:
-        asked = state.waiting_for("tracking", resume=_resume(u))
+        asked = state.waiting_for("tracking", resume=resume_of(u))
         return None, asked, Decision(Reply("identify.ask_tracking"), asked)
     listed = _most_relevant(fitting or facts.deliveries)
-    asked = state.waiting_for("pick_delivery", ids=[d.id for d in listed], resume=_resume(u))
+    asked = state.waiting_for("pick_delivery", ids=[d.id for d in listed], resume=resume_of(u))
     return None, asked, Decision(_pick_reply(listed), asked)
 
 
@@ -121,7 +121,7 @@ def answer_verification(
 def _unknown_number(
     state: ConversationState, u: Understanding, facts: Facts, *, resume: dict | None = None
 ) -> Decision:
-    resume = resume or _resume(u)
+    resume = resume or resume_of(u)
     if facts.locked_out:
         cleared = state.waiting_for(None)
         return Decision(Reply("identify.locked"), cleared)
@@ -172,9 +172,20 @@ def _fits(intent: str, d: DeliveryFacts) -> bool:
     return True
 
 
-def _resume(u: Understanding) -> dict:
-    """What the customer first asked, replayed once the delivery is known."""
+def resume_of(u: Understanding) -> dict:
+    """What the customer first asked, kept in a question's state to be replayed (`resumed`)."""
     return {"intent": u.intent, "entities": u.entities.as_json(), "text": u.text}
+
+
+def resumed(resume: dict, language: str) -> Understanding:
+    """What `resume_of` kept, as the message it came from (understood for sure)."""
+    return Understanding(
+        text=resume.get("text", ""),
+        intent=resume["intent"],
+        confidence=1.0,
+        language=language,
+        entities=Entities.from_json(resume.get("entities") or {}),
+    )
 
 
 _STATUS_ORDER = {
