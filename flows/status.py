@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flows.model import ConversationState, Decision, DeliveryFacts, Reply
-from nlu.timeparse import stated_hours
+from nlu.timeparse import clock_time, stated_hours
 from nlu.understanding import Understanding
 
 # "35 stops away" helps nobody and contradicts a near ETA; a count is only said when short.
@@ -157,12 +157,10 @@ def deadline_said(
     for hours in stated_hours(u.text):
         if hours.closes and (hours.days is None or today.weekday() in hours.days):
             return _at(today, time.fromisoformat(hours.closes), tz), True
-    closes = _CLOSES_AT.search(u.text)
-    if closes is not None:
-        return _at(today, _clock(closes["h"], closes["m"], closes["half"]), tz), True
-    leaves = _LEAVES_AT.search(u.text)
-    if leaves is not None:
-        return _at(today, _clock(leaves["h"], leaves["m"], leaves["half"]), tz), False
+    for said, closing in ((_CLOSES_AT.search(u.text), True), (_LEAVES_AT.search(u.text), False)):
+        by = clock_time(said["h"], said["m"], said["half"]) if said is not None else None
+        if by is not None:
+            return _at(today, by, tz), closing
     if u.entities.before and _ASKS_IF_BY.search(u.text):
         return _at(today, time.fromisoformat(u.entities.before), tz), False
     return None
@@ -175,12 +173,6 @@ def _names_another_day(u: Understanding, today: date) -> bool:
 
 def _at(day: date, moment: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, moment, tzinfo=tz)
-
-
-def _clock(hour: str, minute: str | None, half: str | None) -> time:
-    h = int(hour) % 12
-    pm = (half or "").lower().startswith("p") or (half is None and 1 <= h <= 7)
-    return time(h + (12 if pm else 0), int(minute or 0))
 
 
 def before_deadline(d: DeliveryFacts, by: datetime, closing: bool, now: datetime | None) -> Reply:

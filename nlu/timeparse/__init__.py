@@ -23,6 +23,7 @@ together). `vocabulary` holds the day parts and calendar words they share. Names
 leading underscore are shared inside this package only; the public names are the ones below.
 """
 
+from nlu.timeparse.clock import clock_time
 from nlu.timeparse.hours import Hours, stated_hours
 from nlu.timeparse.normalize import normalize_sms
 from nlu.timeparse.vocabulary import AFTERNOON, EVENING, LUNCH_END, MONTHS, MORNING, WEEKDAYS
@@ -37,6 +38,7 @@ __all__ = [
     "WEEKDAYS",
     "Hours",
     "When",
+    "clock_time",
     "normalize_sms",
     "parse_when",
     "stated_hours",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import time
 
 _NOT_A_CLOCK = (
     r"(?!\s*(?:(?:st|nd|rd|th)\b|days?|dias?|weeks?\b|hours?|hrs?|mins?|minutes?|business|times|"
@@ -45,6 +46,14 @@ class _Clock:
         if h == 12:
             return 12 * 60 + m
         return (h + 12 if h <= 7 else h) * 60 + m
+
+
+def clock_time(hour: str, minute: str | None, meridiem: str | None) -> time | None:
+    """A clock time said ("2", "2:30", "2 pm", "2 p.m."), a bare hour read by the delivery-hours
+    rule (1-7 afternoon, 12 noon); None when it is no time of day ("25:00")."""
+    half = (meridiem or "").replace(".", "").lower() or None
+    minutes = _Clock(int(hour), int(minute or 0), half).minutes()
+    return None if minutes is None or minutes >= 24 * 60 else time(minutes // 60, minutes % 60)
 
 
 def _read_clock(match: re.Match[str], name: str) -> _Clock | None:
