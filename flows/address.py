@@ -13,6 +13,7 @@ import re
 
 from flows.answers import DECLINED, new_request, yes_or_no
 from flows.model import (
+    ON_THE_WAY,
     ConversationState,
     Decision,
     DeliveryFacts,
@@ -46,7 +47,6 @@ _STREET_WORDS = {
     "north": "n", "south": "s", "east": "e", "west": "w",
 }  # fmt: skip
 CHANGEABLE = frozenset({"created", "scheduled", "failed_attempt", "out_for_delivery", "arriving"})
-ON_THE_WAY = frozenset({"out_for_delivery", "arriving"})
 # Intents that, with nothing address-like in the message, mean "not an answer to your question".
 ANSWERS = frozenset({"change_address", "inform", "affirm"})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flows.model import (
+    ON_THE_WAY,
     ConversationState,
     Decision,
     DeliveryFacts,
@@ -19,7 +20,7 @@ def hold(state: ConversationState, d: DeliveryFacts, policy: Policy) -> Decision
     depot = {"depot": policy.depot_address, "hours": policy.depot_hours}
     if d.status == "held_for_pickup":
         return Decision(Reply("hold.done", {"tracking": d.tracking_number, **depot}), state)
-    if d.status in ("out_for_delivery", "arriving"):
+    if d.status in ON_THE_WAY:
         # The driver has it: a person turns the van around, not the bot.
         case = OpenException(
             delivery_id=d.id,

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from typing import Any
 
 TRANSCRIPT_TURNS = 12
+# The driver has the package: a change now is a person's call with the driver.
+ON_THE_WAY = frozenset({"out_for_delivery", "arriving"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from flows.business import clock_range, hours_in_force
 from flows.choice import pick_index
 from flows.hold import HOLDABLE, hold
 from flows.model import (
+    ON_THE_WAY,
     ConversationState,
     Decision,
     DeliveryFacts,
@@ -35,8 +36,6 @@ REBOOKABLE = frozenset({"created", "scheduled", "failed_attempt", "held_for_pick
 # Days away from tomorrow on that make an absence ("until next week"), not a day or two said
 # and taken back ("not wednesday", then "ok wednesday then").
 _AWAY_FOR_DAYS = 3
-# The driver has it: another day ("hold it until monday") is a person's call with the driver.
-ON_THE_WAY = frozenset({"out_for_delivery", "arriving"})
 # "Deliver it Wed 12-2pm? Reply YES": "I won't be home then" is no, "works for me" is yes.
 CONFIRM = Question(
     phrases=(
