@@ -218,18 +218,18 @@ def _days_ruled_out(text: str, today: date) -> list[date]:
             in_a_range.update((first[1].start(), last[1].start()))
     for kind, match in _classified(text)[0]:  # "move it to next week": none before it
         if kind == "week" and (day := _resolve_day(kind, match, today)) is not None:
-            days.update(today + timedelta(days=n) for n in range((day - today).days))
+            days.update(_before(today, day))
     for kind, match in ruled_out:
         day = _resolve_day(kind, match, today)
         if day is None or match.start() in in_a_range:
             continue
-        if kind == "week" and _AWAY_UNTIL.search(text[max(0, match.start() - 60) : match.start()]):
-            days.update(today + timedelta(days=n) for n in range((day - today).days))
+        away = _AWAY_UNTIL.search(text[max(0, match.start() - 60) : match.start()])
+        if kind == "week" and away is not None:  # "away until next week": none before it
+            days.update(_before(today, day))
             continue
         if kind == "week":  # "closed next week": that week, to its Sunday
             days.update(day + timedelta(days=n) for n in range(7 - day.weekday()))
             continue
-        away = _AWAY_UNTIL.search(text[max(0, match.start() - 60) : match.start()])
         if away is not None:
             days.update(_days_away(today, kind, day, through=bool(away.group("through"))))
             continue
@@ -239,6 +239,11 @@ def _days_ruled_out(text: str, today: date) -> list[date]:
         elif kind == "weekday" and day == today and not match.group("next"):
             days.add(day + timedelta(weeks=1))
     return sorted(days)
+
+
+def _before(today: date, day: date) -> list[date]:
+    """Today and the days after it, up to (not including) `day`."""
+    return [today + timedelta(days=n) for n in range((day - today).days)]
 
 
 # How many weeks a weekday ruled out as a habit ("we're closed saturdays") is kept out of offers.
