@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
-import pytest
-from sms_helpers import NOW, Says, count, get_delivery, rows, seed_delivery
+from sms_helpers import Says, get_delivery, rows, seed_delivery
 
-from data.models import Claim, Contact, Conversation, DeliveryException, Message
+from data.models import Contact, Conversation, DeliveryException, Message
 from data.types import DeliveryStatus, Direction
-from flows.conversation import decide
-from flows.model import ConversationState, DeliveryFacts, Facts
-from flows.policy import Policy
-from nlu.understanding import Understanding
 
 
 async def _thread_of(services, conversation_id: int) -> list[tuple[str, str]]:
@@ -110,103 +105,6 @@ async def test_with_a_unit_on_file_asked_again_asks_for_the_full_address(maria, 
     assert "full delivery address" in again and "unit number" not in again
 
 
-# --- asked after a claim was opened -----------------------------------------------------------
-
-DELIVERED = {
-    "status": DeliveryStatus.DELIVERED,
-    "delivered_at": datetime(2025, 3, 3, 19, 14, tzinfo=UTC),
-    "pod_photo_urls": ["https://pod.example/p/abc.jpg"],
-}
-
-
-async def _a_missing_claim_opened(maria, sms_services, nlu) -> None:
-    nlu.script["it says delivered but it's not here"] = Says("report_missing_package")
-    nlu.script["yes"] = Says("affirm")
-    await seed_delivery(sms_services, **DELIVERED)
-    await maria.says("it says delivered but it's not here")
-    assert "opened a claim" in await maria.says("yes")
-
-
-@pytest.mark.parametrize(
-    ("text", "nlu_reads"),
-    [
-        ("how long will the claim take?", Says("out_of_scope", confidence=0.76)),
-        ("any update on my claim?", Says("where_is_my_package", confidence=0.98)),
-        ("when will i hear back about the claim", Says("give_delivery_instructions", 0.65)),
-        ("how long does this take", Says("help", confidence=0.4)),
-    ],
-)
-async def test_a_question_about_the_open_claim_is_answered_from_the_record(
-    maria, sms_services, nlu, text, nlu_reads
-):
-    await _a_missing_claim_opened(maria, sms_services, nlu)
-    nlu.script[text] = nlu_reads
-    maria.now += timedelta(minutes=30)
-    reply = await maria.says(text)
-    assert "DS20461187" in reply and "is open" in reply, reply
-    assert "Tue Mar 4 at 10am" in reply  # when it was opened
-    hours = sms_services.settings.human_response_hours
-    assert f"within {hours} hours" in reply
-    assert await count(sms_services, Claim) == 1  # asking about it opens no second claim
-
-
-async def test_a_claim_opened_elsewhere_is_answered_from_the_claims_record(
-    maria, sms_services, nlu
-):
-    # Opened by dispatch, or in a conversation long gone: this conversation knows nothing of it.
-    delivery_id = await seed_delivery(sms_services, **DELIVERED)
-    async with sms_services.sessions() as session, session.begin():
-        session.add(Claim(delivery_id=delivery_id, kind="missing", description="not there"))
-    nlu.script["any update on my claim?"] = Says("where_is_my_package", confidence=0.98)
-    reply = await maria.says("any update on my claim?")
-    assert "claim for DS20461187 is open" in reply, reply
-    assert await count(sms_services, Claim) == 1
-
-
-async def test_a_question_about_the_claim_in_spanish_is_answered_in_spanish(
-    maria, sms_services, nlu
-):
-    await _a_missing_claim_opened(maria, sms_services, nlu)
-    nlu.script["alguna novedad sobre mi reclamo?"] = Says("nlu_fallback", 0.25, language="es")
-    reply = await maria.says("alguna novedad sobre mi reclamo?")
-    assert "reclamo por DS20461187 esta abierto" in reply
-
-
-async def test_after_a_claim_a_question_about_another_package_is_a_status_question(
-    maria, sms_services, nlu
-):
-    await _a_missing_claim_opened(maria, sms_services, nlu)
-    await seed_delivery(sms_services, tracking="DS77", status=DeliveryStatus.SCHEDULED)
-    nlu.script["how long until ds77 arrives?"] = Says(
-        "where_is_my_package", entities={"tracking_number": "DS77"}
-    )
-    reply = await maria.says("how long until DS77 arrives?")
-    assert "DS77 is scheduled" in reply
-
-
-async def test_without_a_claim_on_record_asking_about_one_is_not_answered_as_open(
-    maria, sms_services, nlu
-):
-    nlu.script["any update on my claim?"] = Says("where_is_my_package", confidence=0.98)
-    await seed_delivery(sms_services, **DELIVERED)
-    assert "is open" not in await maria.says("any update on my claim?")
-
-
-def test_a_claim_on_the_delivery_record_is_answered_without_this_conversation():
-    opened = datetime(2025, 3, 2, 16, 0, tzinfo=UTC)
-    d = DeliveryFacts(
-        id=7,
-        tracking_number="DS7",
-        status="delivered",
-        open_claim="damaged",
-        open_claim_at=opened,
-    )
-    u = Understanding(text="any update on my claim?", intent="where_is_my_package", confidence=0.9)
-    decision = decide(ConversationState(), u, Facts(text=u.text, deliveries=(d,)), NOW, Policy())
-    assert decision.reply is not None and decision.reply.key == "claims.status"
-    assert decision.reply.params["opened_at"] == opened and decision.actions == ()
-
-
 # --- a rebook that also gives a new address ---------------------------------------------------
 
 FAILED = {"status": DeliveryStatus.FAILED_ATTEMPT, "attempts": 1}
@@ -269,111 +167,7 @@ async def test_a_rebook_that_mentions_the_apartment_without_a_number_is_only_a_r
     assert (await get_delivery(sms_services, delivery_id)).address_line2 is None
 
 
-# --- a business that closes early today --------------------------------------------------------
-
-CLOSES_AT_2 = "we close at 2 today, will it make it?"
-# NOW is Tue Mar 4, 10am in New York (15:00 UTC).
-WINDOWS = {
-    "10am-12pm": (datetime(2025, 3, 4, 15, 0, tzinfo=UTC), datetime(2025, 3, 4, 17, 0, tzinfo=UTC)),
-    "1-3pm": (datetime(2025, 3, 4, 18, 0, tzinfo=UTC), datetime(2025, 3, 4, 20, 0, tzinfo=UTC)),
-    "2-4pm": (datetime(2025, 3, 4, 19, 0, tzinfo=UTC), datetime(2025, 3, 4, 21, 0, tzinfo=UTC)),
-}
-
-
-async def _business_due(sms_services, window: str, **fields) -> int:
-    start, end = WINDOWS[window]
-    business = {
-        "is_business": True,
-        "business_name": "Whitfield Architects",
-        "receiving_hours": "Mon-Fri 8am-4pm",
-        "window_start": start,
-        "window_end": end,
-    }
-    return await seed_delivery(sms_services, **{**business, **fields})
-
-
-@pytest.mark.parametrize(
-    ("window", "said", "not_said"),
-    [
-        ("10am-12pm", ["Yes", "before you close at 2pm"], ["RESCHEDULE"]),
-        ("1-3pm", ["may not", "you close at 2pm", "RESCHEDULE", "AGENT"], ["Yes"]),
-        ("2-4pm", ["no", "after you close at 2pm", "RESCHEDULE", "AGENT"], ["Yes"]),
-    ],
-)
-async def test_a_closing_time_said_today_is_checked_against_the_window(
-    maria, sms_services, nlu, window, said, not_said
-):
-    nlu.script[CLOSES_AT_2] = Says("where_is_my_package", entities={"date": date(2025, 3, 4)})
-    await _business_due(sms_services, window)
-    reply = await maria.says(CLOSES_AT_2)
-    assert "DS20461187" in reply
-    for words in said:
-        assert words in reply, reply
-    for words in not_said:
-        assert words not in reply, reply
-
-
-async def test_a_fresher_eta_decides_over_the_window(maria, sms_services, nlu):
-    nlu.script[CLOSES_AT_2] = Says("where_is_my_package")
-    await _business_due(
-        sms_services,
-        "1-3pm",
-        status=DeliveryStatus.OUT_FOR_DELIVERY,
-        eta=datetime(2025, 3, 4, 18, 20, tzinfo=UTC),
-    )
-    reply = await maria.says(CLOSES_AT_2)
-    assert reply.startswith("Yes") and "1:20pm" in reply
-
-
-async def test_a_closing_time_is_checked_in_spanish_too(maria, sms_services, nlu):
-    nlu.script["cerramos a las 2 hoy, llegara?"] = Says("where_is_my_package", language="es")
-    await _business_due(sms_services, "2-4pm")
-    reply = await maria.says("cerramos a las 2 hoy, llegara?")
-    assert "despues de que cierren a las 2pm" in reply and "CAMBIAR" in reply
-
-
-async def test_a_closing_time_today_for_a_delivery_due_another_day_gets_its_status(
-    maria, sms_services, nlu
-):
-    nlu.script[CLOSES_AT_2] = Says("where_is_my_package")
-    start, end = WINDOWS["10am-12pm"]
-    await _business_due(
-        sms_services,
-        "10am-12pm",
-        window_start=start + timedelta(days=1),
-        window_end=end + timedelta(days=1),
-        service_date=date(2025, 3, 5),
-    )
-    reply = await maria.says(CLOSES_AT_2)
-    assert "is scheduled for Wed Mar 5" in reply and "close" not in reply
-
-
-@pytest.mark.parametrize(
-    ("text", "nlu_reads", "said"),
-    [
-        (
-            "i have to leave at 3 today, will it be here before then?",
-            Says("where_is_my_package", entities={"date": date(2025, 3, 4)}),
-            "It may not: DS20461187 is due Tue Mar 4, 2-4pm, and you need it by 3pm.",
-        ),
-        (
-            "will it be here before 1?",
-            Says("where_is_my_package", entities={"before": "13:00"}),
-            "Sorry, no: DS20461187 is due Tue Mar 4, 2-4pm, after 1pm.",
-        ),
-        (
-            "im only home until 5, will it come before that",
-            Says("where_is_my_package", entities={"before": "17:00"}),
-            "Yes: DS20461187 is due Tue Mar 4, 2-4pm, before 5pm.",
-        ),
-    ],
-)
-async def test_a_time_of_their_own_is_checked_against_the_window(
-    maria, sms_services, nlu, text, nlu_reads, said
-):
-    nlu.script[text] = nlu_reads
-    await seed_delivery(sms_services)  # a home delivery, 2-4pm today
-    assert said in await maria.says(text)
+# --- other follow-ups -------------------------------------------------------------------------
 
 
 async def test_a_pick_that_also_asks_for_a_change_makes_the_change(maria, sms_services, nlu):
@@ -386,26 +180,6 @@ async def test_a_pick_that_also_asks_for_a_change_makes_the_change(maria, sms_se
     assert "Done: we'll deliver to 40 Hudson St, Apt 2" in await maria.says(text)
     delivery = await get_delivery(sms_services, coming)
     assert (delivery.address_line1, delivery.address_line2) == ("40 Hudson St", "Apt 2")
-
-
-async def test_a_refund_question_after_a_claim_is_answered_from_the_claim(maria, sms_services, nlu):
-    await _a_missing_claim_opened(maria, sms_services, nlu)
-    nlu.script["will i get a refund?"] = Says("out_of_scope", confidence=0.72)
-    assert "claim for DS20461187 is open" in await maria.says("will i get a refund?")
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "hi this is dana, we close early today at 2. will the delivery make it?",
-        "we're closing early today, at 2pm. will it make it?",
-        "nobody will be here after 2 today, is it coming before?",
-    ],
-)
-async def test_a_closing_time_said_in_other_words_is_checked_too(maria, sms_services, nlu, text):
-    nlu.script[text] = Says("where_is_my_package")
-    await _business_due(sms_services, "2-4pm")
-    assert "after you close at 2pm" in await maria.says(text)
 
 
 async def test_hola_what_happened_to_my_package_is_a_status_question(maria, sms_services, nlu):
@@ -459,14 +233,3 @@ async def test_once_the_unit_is_given_the_status_says_so_and_the_next_step(
     status = await maria.says("great so when will it come?")
     assert "incomplete" not in status and "holding" not in status
     assert "12 Hudson St, Apt 5C" in status and "RESCHEDULE" in status
-
-
-async def test_a_damaged_box_read_as_missing_is_a_damage_claim(maria, sms_services, nlu):
-    nlu.script["package was delivered but box was smashed"] = Says("report_missing_package")
-    nlu.script["no photo, i tossed the box"] = Says("deny", confidence=0.5)
-    await seed_delivery(sms_services, **DELIVERED)
-    asked = await maria.says("package was delivered but box was smashed")
-    assert "photo of the damaged package" in asked and "Still missing" not in asked
-    assert "opened a claim" in await maria.says("no photo, I tossed the box")
-    [claim] = await rows(sms_services, Claim)
-    assert claim.kind == "damaged"
