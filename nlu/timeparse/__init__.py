@@ -18,8 +18,10 @@ English vocabulary. The conventions are the operator's, not the calendar's:
   the window nor the day asked: `stated_hours` reads them, with the weekdays they name.
 
 Modules, in the order a message goes through them: `normalize` (SMS and Spanish to plain
-English), `hours`, `days`, `windows` (built on `clock`), and `when` (`parse_when`, which puts them
-together). `vocabulary` holds the day parts and calendar words they share. Names with a
+English), `hours`, the days (`mentions` finds and resolves them, `ruled_out` with `absences` tells
+the days the customer can't take, `days` the day asked), `windows` (built on `clock`), and `when`
+(`parse_when`, which puts them together). `vocabulary` holds the day parts and calendar words
+they share. Names with a
 leading underscore are shared inside this package only; the public names are the ones below.
 """
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from nlu.timeparse.clock import _fmt
-from nlu.timeparse.days import _day, _days_ruled_out, _other_days_named, _todays_weekday_only
+from nlu.timeparse.days import _day, _other_days_named, _todays_weekday_only
 from nlu.timeparse.hours import _hours_spans
 from nlu.timeparse.normalize import normalize_sms
+from nlu.timeparse.ruled_out import _days_ruled_out
 from nlu.timeparse.vocabulary import EVENING
 from nlu.timeparse.windows import _window
 
