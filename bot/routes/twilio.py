@@ -230,21 +230,38 @@ def _recipient_timezone(deliveries: list[DeliveryFacts], own: str | None) -> str
     return next((d.timezone for d in reversed(deliveries) if d.timezone), None) or own
 
 
+def _may_book_a_day(u: Understanding | None, pending: dict) -> bool:
+    """Whether this turn may offer or book a day, so needs the load booked on each day to offer
+    only days with room: a rebook or an answer in one, or an address change that names a day
+    ("it's apt 4B, bring it friday": conversation.py books the day after the address), asked
+    now or kept in a question to be replayed once it is answered."""
+    if str(pending.get("kind", "")).startswith("rebook"):
+        return True
+    asked = []
+    if u is not None:
+        asked.append((u.intent, u.entities.date is not None, bool(u.entities.address)))
+    resume = pending.get("resume") or {}
+    if resume:
+        kept = resume.get("entities") or {}
+        asked.append((resume.get("intent"), bool(kept.get("date")), bool(kept.get("address"))))
+    return any(
+        intent == "reschedule_delivery" or (dated and (intent == "change_address" or address))
+        for intent, dated, address in asked
+    )
+
+
 async def _facts(services, state, understanding, inbound, policy, deliveries) -> Facts:  # noqa: ANN001
     """What the flow may know: this phone's deliveries; a looked-up one only while verifying.
 
-    Only a tracking number not on this phone or a rebook needs more than the first read.
+    Only a tracking number not on this phone or a turn that may book a day needs more than the
+    first read.
     """
     settings = services.settings
     tracking = understanding.entities.tracking_number if understanding else None
     pending = state.pending or {}
     if pending.get("kind") == "verify" and not tracking:
         tracking = pending.get("tracking")
-    wants_windows = (
-        (understanding is not None and understanding.intent == "reschedule_delivery")
-        or str(pending.get("kind", "")).startswith("rebook")
-        or bool(pending.get("resume", {}).get("intent") == "reschedule_delivery")
-    )
+    wants_windows = _may_book_a_day(understanding, pending)
     looks_up = bool(tracking) and all(d.tracking_number != tracking for d in deliveries)
     locked, looked_up, unknown, load = False, None, None, Facts(text="").load
     if looks_up:
