@@ -135,6 +135,12 @@ class Settings(BaseSettings):
     human_response_hours: int = Field(
         default=2, description="When customers handed to a person can expect an answer."
     )
+    claim_response_business_days: int = Field(
+        default=2,
+        ge=1,
+        description="Business days (Monday to Friday) within which the claims team contacts a "
+        "customer about a claim they opened; said in every claim reply.",
+    )
     allow_clock_override: bool = Field(
         default=False, description="Dev/test only: honour X-Doorstep-Now on the SMS webhook."
     )

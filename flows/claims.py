@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flows.answers import (
     SURE,
@@ -137,20 +138,21 @@ _NOT_THERE = re.compile(
 )
 
 
-def missing(state: ConversationState, u: Understanding, d: DeliveryFacts, facts: Facts) -> Decision:
+def missing(
+    state: ConversationState, u: Understanding, d: DeliveryFacts, facts: Facts, policy: Policy
+) -> Decision:
     if d.status != "delivered":
         return Decision(status_reply(d), state)
     words = plain(u.text)
     if _DAMAGE.search(words) and not _NOT_THERE.search(_DAMAGE.sub(" ", words)):
-        return damaged(state, d, facts)  # "delivered but the box was smashed": it is there
+        return damaged(state, d, facts, policy)  # "delivered but the box was smashed": it is there
     coming = [o for o in facts.deliveries if o.id != d.id and o.status in ON_THE_ROAD]
     if coming and _PART_OF_AN_ORDER.search(plain(u.text)):  # "got one box, there should be 2"
         reply = Reply("claims.other_coming", {"delivered": d.tracking_number})
         return Decision(replace(reply, then=status_reply(coming[0])), state)
     if _WRONG_PLACE.search(plain(u.text)):  # they have seen the photo: no need to ask again
         claim = FileClaim(d.id, "missing", description=_story(state))
-        reply = Reply("claims.opened", {"tracking": d.tracking_number})
-        return Decision(reply, state.waiting_for(None), (claim,))
+        return Decision(_opened("claims.opened", d, policy), state.waiting_for(None), (claim,))
     asked = state.waiting_for("missing_confirm")
     reply = Reply(
         "claims.missing_check",
@@ -159,7 +161,9 @@ def missing(state: ConversationState, u: Understanding, d: DeliveryFacts, facts:
     return Decision(reply, asked)
 
 
-def answer_missing(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision | None:
+def answer_missing(
+    state: ConversationState, u: Understanding, d: DeliveryFacts, policy: Policy
+) -> Decision | None:
     """The reply to "Still missing? Reply YES": read by what it says, not by its first word."""
     if picks_a_number(u):  # "1" to "Still missing? Reply YES" opens no claim on a guess
         return Decision(Reply("claims.missing_ask"), state)
@@ -169,7 +173,7 @@ def answer_missing(state: ConversationState, u: Understanding, d: DeliveryFacts)
         answer = "yes"  # told again that it isn't there
     if answer == "yes":
         claim = FileClaim(d.id, "missing", description=_story(state))
-        return Decision(Reply("claims.opened", {"tracking": d.tracking_number}), done, (claim,))
+        return Decision(_opened("claims.opened", d, policy), done, (claim,))
     if answer == "no":
         return Decision(Reply("claims.found"), done)
     if new_request(u, own=frozenset({"report_missing_package"})):
@@ -179,7 +183,7 @@ def answer_missing(state: ConversationState, u: Understanding, d: DeliveryFacts)
     return _ask_once(state, "claims.missing_ask", "missing_confirm")
 
 
-def damaged(state: ConversationState, d: DeliveryFacts, facts: Facts) -> Decision:
+def damaged(state: ConversationState, d: DeliveryFacts, facts: Facts, policy: Policy) -> Decision:
     if lost_or_damaged(d):  # the carrier kept it: nothing reached them to photograph
         return Decision(status_reply(d), state)
     if d.status not in ARRIVED_OR_ARRIVING:
@@ -188,23 +192,23 @@ def damaged(state: ConversationState, d: DeliveryFacts, facts: Facts) -> Decisio
         )
         return Decision(reply, state)
     if facts.media_urls:
-        return _file_damaged(state, d, facts)
+        return _file_damaged(state, d, facts, policy)
     return Decision(Reply("claims.ask_photo"), state.waiting_for("damage_photo", tries=0))
 
 
 def answer_damaged(
-    state: ConversationState, u: Understanding, d: DeliveryFacts, facts: Facts
+    state: ConversationState, u: Understanding, d: DeliveryFacts, facts: Facts, policy: Policy
 ) -> Decision | None:
     """The reply to "please send a photo": a photo, a description of the damage, or "I have
     none" opens the claim; "I'll send it later" waits; anything else is asked again once."""
     if facts.media_urls:
-        return _file_damaged(state, d, facts)
+        return _file_damaged(state, d, facts, policy)
     answer = yes_or_no(u, SENDS_PHOTO)
     if answer == "no":
-        return _file_damaged(state, d, facts)
+        return _file_damaged(state, d, facts, policy)
     describes = u.intent == "report_damaged_package" and u.confidence >= SURE
     if describes or _DAMAGE.search(plain(u.text)):
-        return _file_damaged(state, d, facts)
+        return _file_damaged(state, d, facts, policy)
     if new_request(u, own=frozenset({"report_damaged_package"})):
         return None
     if answer == "yes":
@@ -220,10 +224,17 @@ def _ask_once(state: ConversationState, key: str, kind: str) -> Decision | None:
     return Decision(Reply(key), state.waiting_for(kind, tries=1))
 
 
-def _file_damaged(state: ConversationState, d: DeliveryFacts, facts: Facts) -> Decision:
+def _file_damaged(
+    state: ConversationState, d: DeliveryFacts, facts: Facts, policy: Policy
+) -> Decision:
     claim = FileClaim(d.id, "damaged", description=_story(state), evidence_urls=facts.media_urls)
     key = "claims.opened" if facts.media_urls else "claims.opened_no_photo"
-    return Decision(Reply(key, {"tracking": d.tracking_number}), state.waiting_for(None), (claim,))
+    return Decision(_opened(key, d, policy), state.waiting_for(None), (claim,))
+
+
+def _opened(key: str, d: DeliveryFacts, policy: Policy) -> Reply:
+    """A claim opened: the reply says when the claims team will be in touch (the policy's)."""
+    return Reply(key, {"tracking": d.tracking_number, "days": policy.claim_response_business_days})
 
 
 def _story(state: ConversationState) -> str:
@@ -238,7 +249,11 @@ _ASKS = re.compile(
     r"\b(how long|how much longer|when|any (update|news|word)|updates?|status|news|progress|hear "
     r"back|heard|still (open|waiting|pending)|whats happening|what happens|next step|cuanto|"
     r"cuando|novedad(es)?|noticias|estado|actualizacion|sigue|pasa)\b|"
-    r"^(will|would|can|could|do|does|did|is|are|am|what|how|voy|me van|van)\b|\?\s*$"
+    r"^(will|would|can|could|do|does|did|is|are|am|what|how|voy|me van|van)\b|\?|"
+    # "nobody has called me about my claim", "no me han llamado": the promise not kept yet
+    r"\b(nobody|no one|noone|nadie|no me han|not been|no ha|no han)\b.{0,20}\b(call|called|"
+    r"contact|contacted|text|texted|email|emailed|reached|answered|replied|respond\w*|llamad\w*|"
+    r"contactad\w*|escrit\w*|respondid\w*|llamo|contacto|escribio|respondio)\b"
 )
 # Asked without naming the claim, just after opening one: only a question of time or news, and
 # not about a package still to come ("when will the other one arrive?" is a status question).
@@ -282,12 +297,14 @@ def on_record(state: ConversationState, facts: Facts) -> list[tuple[DeliveryFact
     return list(found.values())  # type: ignore[arg-type]
 
 
-def follow_up(state: ConversationState, facts: Facts, policy: Policy) -> Decision:
-    """Where the claim stands: open since when, and who answers by when."""
+def follow_up(state: ConversationState, facts: Facts, policy: Policy, now: datetime) -> Decision:
+    """Where the claim stands: open since when, and who answers by when: the claims team by
+    the policy's business days after it opened (or overdue, with a person offered sooner)."""
     claims = on_record(state, facts)
     d, kind, opened = next(
         (c for c in claims if c[0].id == state.delivery_id), max(claims, key=lambda c: c[2])
     )
+    due = answer_due(opened, policy)
     reply = Reply(
         "claims.status",
         {
@@ -295,10 +312,31 @@ def follow_up(state: ConversationState, facts: Facts, policy: Policy) -> Decisio
             "kind": kind,
             "opened_at": opened,
             "tz": d.timezone,
+            "days": policy.claim_response_business_days,
+            "due": due,
+            "overdue": now >= due,
             "hours": policy.human_response_hours,
         },
     )
     return Decision(reply, state.about(d.id).waiting_for(None))
+
+
+# The claims team works Monday to Friday: its promise counts those days only (holidays are not
+# known here; a claim due on one is answered a day late, and the customer can still ask AGENT).
+_BUSINESS_DAYS = frozenset(range(5))
+
+
+def answer_due(opened: datetime, policy: Policy) -> datetime:
+    """When the claims team's answer falls due: the policy's business days after the claim
+    opened, weekends skipped, in the operator's time zone (opened Friday 4pm with 2 days: due
+    Tuesday 4pm; opened Saturday: the count starts Monday)."""
+    due = opened.astimezone(ZoneInfo(policy.timezone))
+    left = policy.claim_response_business_days
+    while left > 0:
+        due += timedelta(days=1)
+        if due.weekday() in _BUSINESS_DAYS:
+            left -= 1
+    return due
 
 
 def opened_in(state: ConversationState, actions: tuple, now: datetime) -> ConversationState:

@@ -107,7 +107,7 @@ def _route(
     if intent in AN_ADDRESS_MAY_ANSWER and _gives_the_missing_address(state, u, facts):
         intent = "change_address"  # "I was told my delivery failed. I live in unit 12C"
     if intent == claims.FOLLOW_UP:
-        return claims.follow_up(state, facts, policy)
+        return claims.follow_up(state, facts, policy, now)
     if intent in ("request_human", "complain"):
         return handoff.to_person(
             state, facts.delivery(state.delivery_id), policy, why=intent, on_phone=facts.deliveries
@@ -163,9 +163,9 @@ def _act(
         case "refuse_delivery":
             return refuse.start(state, d)
         case "report_missing_package":
-            return claims.missing(state, u, d, facts)
+            return claims.missing(state, u, d, facts, policy)
         case "report_damaged_package":
-            return claims.damaged(state, d, facts)
+            return claims.damaged(state, d, facts, policy)
         case "hold_for_pickup":
             return hold.hold(state, d, policy)
         case _:
@@ -273,9 +273,9 @@ def _answer_pending(
         case "refuse_confirm":
             return refuse.answer(state, u, d)
         case "missing_confirm":
-            return claims.answer_missing(state, u, d)
+            return claims.answer_missing(state, u, d, policy)
         case "damage_photo":
-            return claims.answer_damaged(state, u, d, facts)
+            return claims.answer_damaged(state, u, d, facts, policy)
     return None
 
 

@@ -27,6 +27,8 @@ class Policy:
     confidence_threshold: float = 0.3
     low_confidence_turns: int = 2
     human_response_hours: int = 2
+    # Business days (Mon-Fri) the claims team takes to contact a customer about a claim.
+    claim_response_business_days: int = 2
     brand: str = "Doorstep Deliveries"
     support_contact: str = ""
     depot_address: str = ""
@@ -55,6 +57,7 @@ class Policy:
             max_auto_rebooks=settings.max_auto_rebooks,
             confidence_threshold=settings.nlu_confidence_threshold,
             human_response_hours=settings.human_response_hours,
+            claim_response_business_days=settings.claim_response_business_days,
             brand=settings.brand_name,
             support_contact=settings.support_contact,
             depot_address=settings.depot_address,

@@ -36,6 +36,8 @@ LONG = {
     "has_code": True,
     "on_route": True,
     "count": 3,
+    "days": 10,
+    "due": datetime(2025, 12, 31, 23, 59, tzinfo=UTC),
     "day": datetime(2025, 12, 28).date(),
     "choices": [
         ("9400111899223197428490", "failed_attempt"),
