@@ -119,8 +119,10 @@ async def update_address(
     line1: str | None,
     line2: str | None,
 ) -> None:
+    """The corrected address, and when it was corrected: after a failed attempt for an
+    incomplete address the record then says it is fixed, whatever the conversation remembers."""
     delivery, route, stop = await load(session, delivery_id)
-    changes = {"address_line2": line2}
+    changes: dict = {"address_line2": line2, "address_corrected_at": turn.now}
     if line1:
         changes["address_line1"] = line1
     await _log(session, turn, n, delivery, "updated", payload={"what": "address"}, **changes)

@@ -168,6 +168,7 @@ def to_facts(
         stops_away=stops_away,
         attempt_count=d.attempt_count or 0,
         failure_reason=d.failure_reason,
+        address_corrected=_corrected_since_status(d),
         postal_code=d.postal_code,
         recipient_last_name=name[-1] if name else None,
         address_line1=d.address_line1,
@@ -186,6 +187,13 @@ def to_facts(
         open_claim=claim[0] if claim else None,
         open_claim_at=claim[1] if claim else None,
     )
+
+
+def _corrected_since_status(d: Delivery) -> bool:
+    """The address was corrected since the delivery took its status: after a failed attempt,
+    since that attempt (a correction before it is what the driver already tried)."""
+    corrected, since = d.address_corrected_at, d.status_changed_at
+    return corrected is not None and (since is None or corrected >= since)
 
 
 async def _stops_before(

@@ -171,6 +171,9 @@ class Delivery(Timestamped, Base):
     events_watermark: Mapped[datetime | None]
     attempt_count: Mapped[int] = mapped_column(Integer, default=0)
     failure_reason: Mapped[str | None] = mapped_column(String(48))  # canonical reason code
+    # When the customer last corrected the address (a unit, a street in the same ZIP): after
+    # a failed attempt for want of one, a correction since that attempt means it is fixed.
+    address_corrected_at: Mapped[datetime | None]
     route_id: Mapped[int | None] = mapped_column(ForeignKey("routes.id", ondelete="SET NULL"))
 
     instructions: Mapped[str | None] = mapped_column(Text)

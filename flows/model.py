@@ -26,6 +26,7 @@ class DeliveryFacts:
     stops_away: int | None = None
     attempt_count: int = 0
     failure_reason: str | None = None
+    address_corrected: bool = False  # by the customer, since the delivery took its status
     postal_code: str | None = None
     recipient_last_name: str | None = None
     address_line1: str | None = None
@@ -81,7 +82,8 @@ class ConversationState:
     low_confidence: int = 0
     transcript: tuple[tuple[str, str], ...] = ()
     # The answers given in this conversation, "key:tracking" (status.failed_address:DS1), so
-    # an answer asked for again can move on instead of repeating itself word for word.
+    # an answer asked for again can move on instead of repeating itself word for word. The
+    # latest is last (told again, it moves there): "what are my options?" is read by it.
     told: tuple[str, ...] = ()
     # Claims opened in this conversation: (delivery id, missing / damaged, when, ISO 8601).
     claims: tuple[tuple[int, str, str], ...] = ()
@@ -121,8 +123,9 @@ class ConversationState:
         told = list(self.told)
         while reply is not None:
             tracking = reply.params.get("tracking")
-            if tracking and f"{reply.key}:{tracking}" not in told:
-                told.append(f"{reply.key}:{tracking}")
+            if tracking:
+                said = f"{reply.key}:{tracking}"
+                told = [*(t for t in told if t != said), said]
             reply = reply.then
         return replace(self, told=tuple(told[-TRANSCRIPT_TURNS:]))
 

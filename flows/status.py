@@ -44,9 +44,6 @@ def where_is(
         return Decision(before_deadline(delivery, *deadline, now), state)
     reply = status_reply(delivery, now)
     if reply.key == "status.failed_address":  # the next message may be the address alone
-        if state.has_told("address.updated", delivery.tracking_number):  # given since
-            fixed = {"tracking": delivery.tracking_number, "address": _on_file(delivery)}
-            return Decision(Reply("status.address_fixed", fixed), state)
         if state.has_told(reply.key, delivery.tracking_number):
             return _ask_for_the_missing_part(state, delivery)
         return Decision(reply, state.waiting_for("address"))
@@ -82,6 +79,9 @@ def status_reply(d: DeliveryFacts, now: datetime | None = None) -> Reply:
             {**base, **coming, "stops_away": _stops(d), "eta": _eta(d, now), **_window(d)},
         )
     if d.status == "failed_attempt":
+        if d.failure_reason == "address_incorrect_or_incomplete" and d.address_corrected:
+            # The customer gave the address since: what is left is a new time.
+            return Reply("status.address_fixed", {**base, "address": _on_file(d)})
         return Reply(
             NEXT_STEP_AFTER.get(d.failure_reason or "", "status.failed_attempt"),
             {

@@ -52,6 +52,7 @@ CHANGEABLE: dict[str, type] = {
     "signed_by": str,
     "pod_photo_urls": list,
     "failure_reason": str,
+    "address_corrected_at": datetime,
 }
 STOP_SEQUENCE = "_stop_sequence"  # not a delivery column: the stop's place on its route
 
