@@ -23,8 +23,10 @@ from flows.model import (
 )
 from nlu.understanding import Understanding
 
+# The longer words first: "apto 4B" is the unit 4B, not "apt" and the unit "o".
 _UNIT = re.compile(
-    r"(?<!\w)(apt|apartment|unit|suite|ste|floor|fl|#)\.?\s*#?\s*(?!\d{5}\b)([a-z0-9-]{1,8})\b",
+    r"(?<!\w)(apartamento|apartment|departamento|depto|dpto|apto|apt|unit|suite|ste|floor|fl|#)"
+    r"\.?\s*#?\s*(?!\d{5}\b)([a-z0-9-]{1,8})\b",
     re.I,
 )
 # "apt 4B not 4D", "not 4D but 4B": the unit the customer does not want.
@@ -45,6 +47,11 @@ _STREET_WORDS = {
     "street": "st", "avenue": "ave", "av": "ave", "road": "rd", "boulevard": "blvd",
     "drive": "dr", "lane": "ln", "place": "pl", "court": "ct", "terrace": "ter",
     "north": "n", "south": "s", "east": "e", "west": "w",
+}  # fmt: skip
+# How a unit is written on the delivery, whatever the word the customer used for it.
+_UNIT_LABELS = {
+    "apartment": "Apt", "apt": "Apt", "apartamento": "Apt", "departamento": "Apt", "depto": "Apt",
+    "dpto": "Apt", "apto": "Apt", "#": "#", "ste": "Suite",
 }  # fmt: skip
 CHANGEABLE = frozenset({"created", "scheduled", "failed_attempt", "out_for_delivery", "arriving"})
 # Intents that, with nothing address-like in the message, mean "not an answer to your question".
@@ -158,7 +165,7 @@ def _zip(text: str, street: str) -> str | None:
 
 def _unit_text(unit: re.Match[str]) -> str:
     label = unit.group(1).lower()
-    label = {"apartment": "Apt", "apt": "Apt", "#": "#", "ste": "Suite"}.get(label, label.title())
+    label = _UNIT_LABELS.get(label, label.title())
     return f"{label} {unit.group(2).upper()}" if label != "#" else f"#{unit.group(2).upper()}"
 
 

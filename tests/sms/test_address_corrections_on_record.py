@@ -108,3 +108,19 @@ async def test_a_correction_before_the_attempt_failed_is_not_taken_as_the_fix(
     )
     reply = await maria.says("where is my package?")
     assert "the address was incomplete" in reply and "We have your full address" not in reply
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("es el apartamento 4b", "apartamento 4b"),
+        ("es el apto. 4b", "apto. 4b"),
+        ("depto 4b", "depto 4b"),
+        ("departamento 4b", "departamento 4b"),
+    ],
+)
+async def test_a_unit_said_in_spanish_is_taken(maria, sms_services, nlu, text, address):
+    nlu.script[text] = Says("change_address", language="es", entities={"address": address})
+    delivery_id = await seed_delivery(sms_services, **NO_UNIT)
+    assert "12 Hudson St, Apt 4B" in await maria.says(text)
+    assert (await get_delivery(sms_services, delivery_id)).address_line2 == "Apt 4B"
