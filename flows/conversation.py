@@ -12,7 +12,18 @@ from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flows import address, claims, handoff, hold, identify, instructions, rebook, refuse, smalltalk
+from flows import (
+    address,
+    claims,
+    handoff,
+    hold,
+    identify,
+    instructions,
+    options,
+    rebook,
+    refuse,
+    smalltalk,
+)
 from flows.answers import SURE, new_request
 from flows.business import narrowed
 from flows.described import referred
@@ -54,7 +65,7 @@ def _decide(
     command = COMMANDS.get(u.text.strip().strip(".!").upper())
     if command is not None:
         u = replace(u, intent=command[0], confidence=1.0, language=command[1])
-    elif (read := _read_by_rule(state, u, facts)) is not None:
+    elif (read := _read_by_rule(state, u, facts, now)) is not None:
         u = replace(u, intent=read, confidence=max(u.confidence, SURE))
     # A reply with no words of either language ("2", "4B", "ok") keeps the conversation's: the
     # NLU calls such text English, and a Spanish customer picking a window would get English.
@@ -108,6 +119,10 @@ def _route(
         intent = "change_address"  # "I was told my delivery failed. I live in unit 12C"
     if intent == claims.FOLLOW_UP:
         return claims.follow_up(state, facts, policy, now)
+    if intent == options.ASKS_FOR_OPTIONS:  # "what are my options?" right after a setback
+        d = options.setback_just_told(state, facts, now)
+        assert d is not None
+        return options.options(state, d, policy)
     if intent in ("request_human", "complain"):
         return handoff.to_person(
             state, facts.delivery(state.delivery_id), policy, why=intent, on_phone=facts.deliveries
@@ -223,8 +238,10 @@ def _answer_pending(
     """The answer to the question we asked last, or None when this message is about else."""
     kind = (state.pending or {}).get("kind")
     resume = (state.pending or {}).get("resume")
-    if _for_a_person(u) or u.intent == claims.FOLLOW_UP:
-        return None  # asking for a person is never an answer to our question, nor is a claim
+    if _for_a_person(u) or u.intent in (claims.FOLLOW_UP, options.ASKS_FOR_OPTIONS):
+        # Asking for a person is never an answer to our question, nor is a claim, nor "what
+        # are my options?" (asked after "reply with the full address", say).
+        return None
     if kind == "verify":
         if _not_an_attempt(u) and not identify.proves(u.text, facts.looked_up):
             # A request, not a ZIP or a name: asked again, not counted as a failed check.
@@ -286,7 +303,9 @@ def _for_a_person(u: Understanding) -> bool:
     return u.confidence >= SURE or _PERSON.search(u.text) is not None
 
 
-def _read_by_rule(state: ConversationState, u: Understanding, facts: Facts) -> str | None:
+def _read_by_rule(
+    state: ConversationState, u: Understanding, facts: Facts, now: datetime
+) -> str | None:
     """The intent of a question the text itself settles, unless the NLU is sure of another.
 
     "does the driver have my gate code?" is about the code on file, "can I leave a note for the
@@ -294,13 +313,21 @@ def _read_by_rule(state: ConversationState, u: Understanding, facts: Facts) -> s
     yet" asks where that package is. The NLU reads these poorly (as help, even as complaints),
     so the words decide, unless the NLU is sure of a person or another request, or the text
     names a person. A question about a claim on record ("any update on my claim?") is that,
-    whatever the NLU read in it (a status question, out of scope).
+    whatever the NLU read in it (a status question, out of scope), and so is "what are my
+    options?" right after a setback (a failed attempt, a closing time it may miss): the NLU
+    calls it help, which would answer with the general menu.
     """
     if claims.asks_about_claim(u.text, state, facts) and not _for_a_person(u):
         return claims.FOLLOW_UP
+    asks_a_person = _for_a_person(u) or _PERSON.search(u.text) is not None
+    # "I won't be home then, what can I do?" (read as a rebook) asks for the choices; a message
+    # that names one ("what can I do, bring it tomorrow?") is that request (options.py).
+    setback = options.setback_just_told(state, facts, now)
+    if setback is not None and not asks_a_person and options.asks_for_options(u.text):
+        return options.ASKS_FOR_OPTIONS
     if new_request(u, own=frozenset({"give_delivery_instructions", "where_is_my_package"})):
         return None
-    if _for_a_person(u) or _PERSON.search(u.text):
+    if asks_a_person:
         return None
     if instructions.asks_what_is_held(u.text) or instructions.offers_instructions(u.text):
         return "give_delivery_instructions"

@@ -37,6 +37,7 @@ LONG = {
     "on_route": True,
     "count": 3,
     "days": 10,
+    "steps": ("code", "place", "reschedule", "hold", "person"),  # the most options offered
     "due": datetime(2025, 12, 31, 23, 59, tzinfo=UTC),
     "day": datetime(2025, 12, 28).date(),
     "choices": [
