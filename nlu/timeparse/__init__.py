@@ -14,22 +14,26 @@ English vocabulary. The conventions are the operator's, not the calendar's:
 - numeric dates are US month/day; a time with no day leaves the date empty;
 - days the customer rules out ("we're closed the 24th", "not wednesday") are never the day
   asked: `When.ruled_out` lists them, a habit ("fridays are bad") for the next few weeks;
+- a while the customer asks us to wait or is away ("hold it for a week", "away a few days",
+  "not for 3 days") means not before it is over, like "hold it until monday": the days until
+  then are ruled out (`durations`: couple = 2, few = 3, several = 4); `asks_to_wait` tells such
+  a message from a day asked;
 - opening hours said ("we're only open 9-12 on saturdays", "we close at noon") are neither
   the window nor the day asked: `stated_hours` reads them, with the weekdays they name.
 
 Modules, in the order a message goes through them: `normalize` (SMS and Spanish to plain
-English), `hours`, the days (`mentions` finds and resolves them, `ruled_out` with `absences` tells
-the days the customer can't take, `days` the day asked), `windows` (built on `clock`), and `when`
-(`parse_when`, which puts them together). `vocabulary` holds the day parts and calendar words
-they share. Names with a
-leading underscore are shared inside this package only; the public names are the ones below.
+English), `hours`, the days (`mentions` finds and resolves them; `ruled_out`, with `absences`
+and `durations`, tells the days the customer can't take; `days` the day asked), `windows`
+(built on `clock`), and `when` (`parse_when`, which puts them together). `vocabulary` holds the
+day parts and calendar words they share. Names with a leading underscore are shared inside this
+package only; the public names are the ones below.
 """
 
 from nlu.timeparse.clock import clock_time
 from nlu.timeparse.hours import Hours, stated_hours
 from nlu.timeparse.normalize import normalize_sms
 from nlu.timeparse.vocabulary import AFTERNOON, EVENING, LUNCH_END, MONTHS, MORNING, WEEKDAYS
-from nlu.timeparse.when import When, parse_when, todays_weekday_named
+from nlu.timeparse.when import When, asks_to_wait, parse_when, todays_weekday_named
 
 __all__ = [
     "AFTERNOON",
@@ -40,6 +44,7 @@ __all__ = [
     "WEEKDAYS",
     "Hours",
     "When",
+    "asks_to_wait",
     "clock_time",
     "normalize_sms",
     "parse_when",

@@ -8,6 +8,7 @@ import re
 from datetime import date, timedelta
 
 from nlu.timeparse.absences import _AWAY_DAYS_KEPT, _AWAY_UNTIL, _days_away
+from nlu.timeparse.durations import _days_waited, _waits
 from nlu.timeparse.mentions import _LISTED, _LISTED_OR_COMMA, _day_mentions, _resolve_day
 from nlu.timeparse.vocabulary import WEEKDAYS
 from nlu.timeparse.windows import _nobody_then
@@ -28,6 +29,10 @@ def _days_ruled_out(text: str, today: date) -> list[date]:
     for kind, match in _classified(text)[0]:  # "move it to next week": none before it
         if kind == "week" and (day := _resolve_day(kind, match, today)) is not None:
             days.update(_before(today, day))
+    for wait in _waits(text):  # "hold it for a week", "away for 3 days from friday"
+        days.update(_days_waited(wait, today, _AWAY_DAYS_KEPT))
+        if wait.starts_on is not None:
+            in_a_range.add(wait.starts_on[1].start())
     for kind, match in ruled_out:
         day = _resolve_day(kind, match, today)
         if day is None or match.start() in in_a_range:
@@ -75,8 +80,14 @@ def _classified(
     asked: list[tuple[str, re.Match[str]]] = []
     ruled_out: list[tuple[str, re.Match[str]]] = []
     ruled_out_end: int | None = None
+    # "away for a week from friday": the day a while away starts is no day asked.
+    starts_a_wait = {wait.starts_on[1].start() for wait in _waits(text) if wait.starts_on}
     for kind, match in _day_mentions(text):
-        if _day_ruled_out(text, *match.span()) or _listed_after(text, ruled_out_end, match):
+        if (
+            _day_ruled_out(text, *match.span())
+            or _listed_after(text, ruled_out_end, match)
+            or match.start() in starts_a_wait
+        ):
             ruled_out_end = match.end()
             if _ruled_out_by_what_follows(text, match.end()):
                 ruled_out.extend(_listed_before(text, asked, match))

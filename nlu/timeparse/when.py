@@ -3,12 +3,16 @@ not the ask: they are read by `stated_hours`)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from nlu.timeparse.absences import _AWAY_UNTIL
 from nlu.timeparse.clock import _fmt
 from nlu.timeparse.days import _day, _other_days_named, _todays_weekday_only
+from nlu.timeparse.durations import _waits
 from nlu.timeparse.hours import _hours_spans
+from nlu.timeparse.mentions import _day_mentions
 from nlu.timeparse.normalize import normalize_sms
 from nlu.timeparse.ruled_out import _days_ruled_out
 from nlu.timeparse.vocabulary import EVENING
@@ -51,6 +55,27 @@ def todays_weekday_named(text: str, today: date) -> bool:
     """Whether the message asks for today only by naming its weekday ("bring it wednesday" on a
     Wednesday), not as "today", "tonight", "this afternoon" or "this wednesday"."""
     return _todays_weekday_only(normalize_sms(text), today)
+
+
+# "will it come in a few days?": a question about the delivery, not a wait asked.
+_ASKS_WHEN_IT_COMES = re.compile(
+    r"\b(?:when|cuando)\b|\b(?:will|would|does|should|is)\s+(?:it|my|the|this)\b"
+    r"|\bllegar\w*"
+)
+
+
+def asks_to_wait(text: str) -> bool:
+    """Whether the customer asks us not to deliver before a later day, or says they are away
+    until one: "hold it until monday", "keep it for a week", "I'm away a few days", "not for 3
+    days", "en unos días". A day asked outright ("bring it monday") is no wait."""
+    normalized = normalize_sms(text)
+    for wait in _waits(normalized):
+        if not wait.counted_from_today or not _ASKS_WHEN_IT_COMES.search(normalized):
+            return True
+    return any(
+        _AWAY_UNTIL.search(normalized[max(0, match.start() - 60) : match.start()]) is not None
+        for _, match in _day_mentions(normalized)
+    )
 
 
 def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
