@@ -28,7 +28,13 @@ _OPEN = (
     r"(?:open|opens|opened|receiving(?:\s+is)?|(?:our\s+)?hours\s+(?:are|is)|abrimos|"
     r"abiert[oa]s?)"
 )
-_CLOSE = r"(?:close|closes|closing|cerramos|cierra|cierran)"
+_CLOSE = r"(?:close|closes|closing|shut|shuts|shutting|cerramos|cierra|cierran)"
+# "we close early today at 2", "we shut up at 2", "cerramos temprano hoy a las 2", "we close
+# early on fridays, at 2": a closing time said with words between it and the hour.
+_CLOSING_WORDS = (
+    r"(?:\s+(?:early|earlier|up|shop|down|today|hoy|temprano"
+    rf"|(?:on\s+|los\s+)?(?P<days>{_DAYS})))*"
+)
 _ONLY = r"(?:(?:only|just|solo)\s+)?"
 _OPEN_AT = r"(?:open|opens|open\s+up|abrimos)"
 _STATEMENTS = [
@@ -37,10 +43,10 @@ _STATEMENTS = [
         rf"{_clock('a')}\s*(?:-|–|to|until|and)\s*{_clock('b')}"
     ),
     re.compile(rf"\b{_OPEN}\s+{_ONLY}(?:until|to)\s+{_clock('b')}"),
-    re.compile(rf"\b{_CLOSE}\s+(?:at\s+|by\s+)?{_clock('b')}"),
+    re.compile(rf"\b{_CLOSE}{_CLOSING_WORDS}\s*,?\s+(?:at\s+|by\s+|around\s+)?{_clock('b')}"),
     re.compile(rf"\b{_OPEN_AT}\s+(?:at\s+|from\s+)?{_clock('a')}(?!\s*(?:-|–|to|until)\s*\d)"),
 ]
-_DAYS_AFTER = re.compile(rf"\s*{_ONLY}(?:on\s+)?{_DAYS}\b")
+_DAYS_AFTER = re.compile(rf"\s*{_ONLY}(?:on\s+|los\s+)?{_DAYS}\b")
 # "saturdays we're only open 9-12", "on fridays receiving closes at 2:30"
 _DAYS_BEFORE = re.compile(
     rf"\b(?:on\s+)?{_DAYS}\s*,?\s*"
@@ -48,6 +54,13 @@ _DAYS_BEFORE = re.compile(
     rf"{_ONLY}(?:are\s+|is\s+)?$"
 )
 _LOOK_BACK = 40
+# "we're only open till 2 today", "today we close at 2": today said in passing, not asked for
+# when another day is ("..., can you come tomorrow?").
+_TODAY_AFTER = re.compile(r"\s*(?:only\s+)?(?:today|tonight)\b")
+_TODAY_BEFORE = re.compile(
+    r"\b(?:today|tonight)\s*,?\s*(?:(?:we|i|they|it|the\s+\w+)(?:'re|'s|\s+are|\s+is)?\s+)?"
+    rf"{_ONLY}$"
+)
 
 
 def stated_hours(text: str) -> list[Hours]:
@@ -86,6 +99,10 @@ def _days_of(text: str, match: re.Match[str]) -> tuple[tuple[int, ...] | None, t
     before = _DAYS_BEFORE.search(text, max(0, start - _LOOK_BACK), start)
     if before is not None:
         return _weekdays(before.group(0)), (before.start(), end)
+    if (today := _TODAY_AFTER.match(text, end)) is not None:
+        return None, (start, today.end())
+    if (today := _TODAY_BEFORE.search(text, max(0, start - _LOOK_BACK), start)) is not None:
+        return None, (today.start(), end)
     return None, (start, end)
 
 
