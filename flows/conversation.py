@@ -266,6 +266,8 @@ def _answer_pending(
     d = facts.delivery(state.delivery_id)
     if d is None:
         return None
+    if kind in ("rebook_pick", "rebook_confirm") and _moves_it(u):
+        return None  # read as itself: the new address, then the day it names (or the offer)
     match kind:
         case "rebook_pick":
             return rebook.answer_pick(
@@ -294,6 +296,12 @@ def _answer_pending(
         case "damage_photo":
             return claims.answer_damaged(state, u, d, facts, policy)
     return None
+
+
+def _moves_it(u: Understanding) -> bool:
+    """ "New address is 12 Oak St apt 4, bring it friday" while picking a time: a change of
+    address for sure, not a pick; the rebook would take its day and drop the address."""
+    return new_request(u) and u.intent == "change_address" and address.names_an_address(u)
 
 
 def _for_a_person(u: Understanding) -> bool:

@@ -105,3 +105,22 @@ async def test_the_booked_load_is_read_only_when_a_day_may_be_booked(
     await seed_delivery(sms_services, **NO_UNIT)
     await maria.says(text)
     assert bool(reads) is reads_the_load
+
+
+async def test_an_address_change_with_a_day_while_picking_a_time_changes_both(
+    maria, sms_services, nlu
+):
+    text = "new address is 30 washington st apt 4 07030, can you bring it friday instead"
+    nlu.script["reschedule"] = Says("reschedule_delivery")
+    nlu.script[text] = Says(
+        "change_address", entities={"address": "30 Washington St apt 4", "date": FRIDAY}
+    )
+    delivery_id = await seed_delivery(sms_services, **NO_UNIT)
+    await _book_others(sms_services, FRIDAY, booked=1)
+    sms_services.settings.daily_capacity = 1
+    assert "1)" in await maria.says("reschedule")
+    reply = await maria.says(text)
+    assert "Done: we'll deliver to 30 Washington St, Apt 4" in reply
+    assert "That time is full" in reply and "Fri Mar 7" not in reply
+    delivery = await get_delivery(sms_services, delivery_id)
+    assert (delivery.address_line1, delivery.address_line2) == ("30 Washington St", "Apt 4")
