@@ -261,6 +261,14 @@ _ASKS_ALONE = re.compile(
     r"\b(how long|how much longer|any (update|news|word)|updates?|hear back|heard (back|anything)|"
     r"next step|what happens now|whats next|novedad(es)?|noticias|cuanto (tarda|tiempo|demora))\b"
 )
+# "when will someone get back to me?", "how long until someone calls me?", "cuando me van a
+# contactar?": after a claim, when the claims team answers. A question of when, not a request
+# for a person now (the answer offers one sooner).
+_WHEN_ANSWERED = re.compile(
+    r"\b(when|how long|how soon|how much longer|cuando|cuanto)\b.*\b(get back|hear (back|from)|"
+    r"contact\w*|call\w*|text\w*|email\w*|reach\w*|respond\w*|answer\w*|reply|contactar\w*|"
+    r"llamar\w*|escribir\w*|responder\w*|comunicar\w*)\b"
+)
 _A_NEW_CLAIM = re.compile(
     r"\b(file|open|start|make|submit|another|new|second|other|abrir|otro|otra|nuevo)\b"
 )
@@ -279,8 +287,14 @@ def asks_about_claim(text: str, state: ConversationState, facts: Facts) -> bool:
         asks = _ASKS.search(words) is not None and not _A_NEW_CLAIM.search(words)
     else:
         alone = state.claims and not _ABOUT_A_DELIVERY.search(words)
-        asks = bool(alone) and _ASKS_ALONE.search(words) is not None
+        said = _ASKS_ALONE.search(words) or _WHEN_ANSWERED.search(words)
+        asks = bool(alone) and said is not None
     return asks and bool(on_record(state, facts))
+
+
+def asks_when_answered(text: str) -> bool:
+    """ "When will someone get back to me?": names a person, but asks when (the claim says)."""
+    return _WHEN_ANSWERED.search(plain(text)) is not None
 
 
 def on_record(state: ConversationState, facts: Facts) -> list[tuple[DeliveryFacts, str, datetime]]:

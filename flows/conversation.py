@@ -325,7 +325,9 @@ def _read_by_rule(
     options?" right after a setback (a failed attempt, a closing time it may miss): the NLU
     calls it help, which would answer with the general menu.
     """
-    if claims.asks_about_claim(u.text, state, facts) and not _for_a_person(u):
+    # "when will someone get back to me?" names a person but asks when: the claim says.
+    about_the_claim = claims.asks_about_claim(u.text, state, facts)
+    if about_the_claim and (not _for_a_person(u) or claims.asks_when_answered(u.text)):
         return claims.FOLLOW_UP
     asks_a_person = _for_a_person(u) or _PERSON.search(u.text) is not None
     # "I won't be home then, what can I do?" (read as a rebook) asks for the choices; a message

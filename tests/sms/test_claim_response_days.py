@@ -160,3 +160,48 @@ def test_the_promise_counts_business_days_in_the_operators_time(opened, days, du
     # UTC in, New York out; the clocks change on Sun Mar 9, 2025 (4pm is 21:00, then 20:00 UTC).
     policy = Policy(claim_response_business_days=days)
     assert answer_due(opened.replace(tzinfo=UTC), policy) == due.replace(tzinfo=UTC)
+
+
+async def _a_claim_opened(maria, sms_services, nlu, language: str = "en") -> None:
+    missing = {"en": "it says delivered but it's not here", "es": "dice entregado pero no esta"}
+    yes = {"en": "yes", "es": "si"}
+    nlu.script[missing[language]] = Says("report_missing_package", language=language)
+    nlu.script[yes[language]] = Says("affirm", language=language)
+    await seed_delivery(sms_services, **DELIVERED)
+    await maria.says(missing[language])
+    opened = await maria.says(yes[language])
+    assert "opened a claim" in opened or "Abrimos un reclamo" in opened
+
+
+@pytest.mark.parametrize(
+    ("text", "nlu_reads", "said"),
+    [
+        ("ok, and when will someone get back to me?", Says("request_human", 0.74), "by Thu Mar 6"),
+        ("when will someone contact me", Says("request_human", 0.59), "by Thu Mar 6"),
+        ("how long until someone calls me about it", Says("request_human", 0.94), "by Thu Mar 6"),
+        ("cuando me van a contactar?", Says("nlu_fallback", 0.24, language="es"), "jue 6 mar"),
+    ],
+)
+async def test_when_someone_will_answer_is_said_from_the_claim_not_handed_off(
+    maria, sms_services, nlu, text, nlu_reads, said
+):
+    await _a_claim_opened(maria, sms_services, nlu, nlu_reads.language)
+    nlu.script[text] = nlu_reads
+    reply = await maria.says(text)
+    assert said in reply and "AGENT" in reply, reply  # a person sooner, if they want one
+
+
+@pytest.mark.parametrize(
+    ("text", "nlu_reads"),
+    [
+        ("I want to talk to someone", Says("request_human", 0.97)),
+        ("when will someone contact me", Says("request_human", 0.59)),  # no claim asked after
+    ],
+)
+async def test_asking_for_a_person_still_reaches_one(maria, sms_services, nlu, text, nlu_reads):
+    if text.startswith("I want"):
+        await _a_claim_opened(maria, sms_services, nlu)
+    else:
+        await seed_delivery(sms_services, **DELIVERED)
+    nlu.script[text.lower()] = nlu_reads
+    assert "A person from our team will text you back" in await maria.says(text)
