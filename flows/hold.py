@@ -1,6 +1,8 @@
-"""Hold for pickup at the depot."""
+"""Hold for pickup at the depot, told apart from a hold that asks for a later delivery."""
 
 from __future__ import annotations
+
+import re
 
 from flows.model import (
     ON_THE_WAY,
@@ -12,8 +14,34 @@ from flows.model import (
     Reply,
 )
 from flows.policy import Policy
+from nlu.timeparse import asks_to_wait
+from nlu.understanding import Understanding
 
 HOLDABLE = frozenset({"created", "scheduled", "failed_attempt"})
+# "hold it at the depot", "I'll pick it up friday", "lo recojo el lunes": the customer comes for
+# it, so it is a hold for pickup whatever day it names.
+_PICKUP = re.compile(
+    r"\b(?:pick(?:ing)?\s*(?:it|them|the\s+\w+)?\s*up|pick-?up|collect\w*|depot|warehouse"
+    r"|facility|branch|post\s+office|come\s+(?:and\s+|by\s+(?:and\s+)?)?(?:get|grab)"
+    r"|(?:i'?ll|i\s+will|we'?ll|we\s+will|i\s+can|we\s+can)\s+(?:get|grab|come\s+for|swing\s+by)"
+    r"|recog\w*|recoj\w*|pas(?:o|amos)\s+(?:a|por)|buscarl\w+|almac[eé]n|dep[oó]sito|bodega"
+    r"|sucursal)",
+    re.I,
+)
+
+
+def asks_for_later(u: Understanding) -> bool:
+    """A message that asks us to wait ("hold it for a week", "I'm away a few days", "can you
+    hold it till friday"), not to keep it for a pickup: a rebook, not before then."""
+    return asks_to_wait(u.text) and _PICKUP.search(u.text) is None
+
+
+def later_delivery(u: Understanding) -> bool:
+    """A hold that names a day or a wait and no pickup ("can you hold it till friday", "hold it
+    a week", "hold it, bring it monday"): the customer wants it delivered then, not held at
+    the depot ("hold it at the depot, I'll pick it up" is a pickup)."""
+    said = u.entities.date is not None or asks_to_wait(u.text)
+    return said and _PICKUP.search(u.text) is None
 
 
 def hold(state: ConversationState, d: DeliveryFacts, policy: Policy) -> Decision:
