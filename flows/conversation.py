@@ -181,6 +181,10 @@ def _act(
             return claims.missing(state, u, d, facts, policy)
         case "report_damaged_package":
             return claims.damaged(state, d, facts, policy)
+        case "hold_for_pickup" if hold.later_delivery(u):
+            # "can you hold it till friday", "hold it a week": delivered then, not picked up.
+            later = replace(u, intent="reschedule_delivery")
+            return rebook.start(state, later, d, facts, now, narrowed(policy, d, state.transcript))
         case "hold_for_pickup":
             return hold.hold(state, d, policy)
         case _:
@@ -337,6 +341,10 @@ def _read_by_rule(
         return options.ASKS_FOR_OPTIONS
     if new_request(u, own=frozenset({"give_delivery_instructions", "where_is_my_package"})):
         return None
+    if hold.asks_for_later(u) and u.intent != "request_human" and not _PERSON.search(u.text):
+        # "I'm away for a week", "wait a couple of days", "not for 3 days": the NLU reads these
+        # as anything (out of scope, a complaint); they ask for a delivery not before then.
+        return "reschedule_delivery"
     if asks_a_person:
         return None
     if instructions.asks_what_is_held(u.text) or instructions.offers_instructions(u.text):
