@@ -45,7 +45,8 @@ _NO_PICKUP = frozenset({"refused"})
 # accents, no apostrophes). "option 2" is a pick, not this question.
 _WHAT_TO_DO = re.compile(
     r"\b(?:options?|choices?|alternatives?|opcion(?:es)?|alternativas?)\b(?!\s*#?\d)|"
-    r"\bwhat (?:can|could|should|shall|do|must|would) (?:i|we|you)(?: \w+)? do\b|"
+    r"\bwhat (?:else )?(?:can|could|should|shall|do|must|would) (?:i|we|you)(?: \w+)? do\b|"
+    r"\bwhat (?:else )?can be done\b|"
     r"\bwhat (?:am i|are we) (?:supposed|meant) to do\b|"
     r"\bwhat (?:do|would|can) you (?:suggest|recommend|advise|offer)\b|"
     r"\b(?:what now|now what|what next|whats next|what then|then what|what happens (?:now|next)|"
@@ -53,9 +54,11 @@ _WHAT_TO_DO = re.compile(
     r"\b(?:anything|something) (?:else )?(?:i|we|you) can do\b|\bcan (?:you|i|we) do anything\b|"
     r"\bhow (?:can|do|could) (?:i|we|you) (?:fix|solve|sort out|sort|resolve|handle) "
     r"(?:this|that|it)\b|"
-    r"\bque (?:puedo|podemos|puede|pueden|debo|debemos|tengo que|tenemos que|hago|hacemos|"
-    r"me (?:recomienda|recomiendan|sugiere|sugieren|aconseja)|recomienda|sugiere)\b|"
+    r"\bque (?:(?:puedo|podemos|puede|pueden|debo|debemos|tengo que|tenemos que) hacer|hago|"
+    r"hacemos|me (?:recomienda|sugiere|aconseja)\w*|recomienda\w*|sugiere\w*|aconseja\w*)\b|"
     r"\b(?:y )?ahora que\b|\bque sigue\b|\by (?:entonces|luego|despues) que\b|"
+    # "and now?", "y ahora?": all the message says
+    r"^\W*(?:(?:ok|okay|so|and|well|y|entonces|bueno|pues)\W+)*(?:now|ahora)\W*$|"
     r"\b(?:algo|nada) que (?:pueda|podamos|puedan|pueden|puedo) hacer\b|"
     r"\bpueden hacer algo\b|\bcomo lo (?:soluciono|arreglo|resuelvo|solucionamos|arreglamos)\b"
 )

@@ -8,6 +8,7 @@ import pytest
 from sms_helpers import Says, get_delivery, proposes, seed_delivery
 
 from data.types import DeliveryStatus
+from flows.options import asks_for_options
 
 FAILED = {"status": DeliveryStatus.FAILED_ATTEMPT, "attempts": 1}
 GENERAL_HELP = "I can track your package"
@@ -21,6 +22,11 @@ ASKED_IN_ENGLISH = [
     ("what should I do then", Says("help", confidence=0.83)),
     ("what do you suggest", Says("help", confidence=0.9)),
     ("ugh. ok what now??", Says("nlu_fallback", confidence=0.2)),
+    ("and now?", Says("nlu_fallback", confidence=0.29)),
+    ("what else can i do", Says("help", confidence=0.92)),
+    ("can you do anything?", Says("out_of_scope", confidence=0.48)),
+    ("what are the next steps", Says("give_delivery_instructions", confidence=0.43)),
+    ("y ahora?", Says("affirm", confidence=0.67)),
 ]
 ASKED_IN_SPANISH = [
     ("¿qué opciones tengo?", Says("help", confidence=0.35, language="es")),
@@ -29,6 +35,8 @@ ASKED_IN_SPANISH = [
     ("cuales son mis opciones", Says("out_of_scope", confidence=0.73, language="es")),
     ("hay algo que pueda hacer?", Says("help", confidence=0.46, language="es")),
     ("que me recomienda?", Says("out_of_scope", confidence=0.69, language="es")),
+    ("que sugieren?", Says("greet", confidence=0.39, language="es")),
+    ("como lo soluciono?", Says("out_of_scope", confidence=0.77, language="es")),
 ]
 
 
@@ -235,3 +243,45 @@ async def test_once_another_answer_was_given_the_options_are_not_for_the_old_set
     await maria.says(CLOSES_AT_3)
     assert "is scheduled" in await maria.says("and where is it now?")
     assert GENERAL_HELP in await maria.says("now what?")
+
+
+# --- what asks for the options, and what does not ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "so what am I supposed to do",
+        "any alternatives?",
+        "is there another option",
+        "how do I fix this",
+        "what can be done",
+        "ok what do we do now",
+        "y entonces que?",
+        "que hacemos?",
+        "que tengo que hacer ahora",
+        "que opcion tengo",
+        "¿Qué alternativas hay?",
+    ],
+)
+def test_other_ways_of_asking_what_to_do_ask_for_the_options(text):
+    assert asks_for_options(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where is it now?",
+        "I need it now",
+        "what time will it come now",
+        "option 2",
+        "what can I do, can you bring it tomorrow?",  # names its choice: a rebook
+        "what are my options for pickup at the depot",
+        "my address changed, what can I do",
+        "creo que puede llegar tarde",
+        "a que hora pueden venir?",
+        "que puedo hacer para cambiar la direccion?",
+    ],
+)
+def test_status_questions_and_requests_that_name_a_choice_are_not_asked_options(text):
+    assert not asks_for_options(text)
