@@ -9,6 +9,7 @@ from datetime import datetime
 from flows.answers import DECLINED, SURE, yes_or_no
 from flows.handoff import lost_or_damaged
 from flows.model import ConversationState, Decision, DeliveryFacts, Reply, SaveInstructions
+from flows.smalltalk import not_understood
 from flows.status import ASKS_WHERE_OR_WHEN, status_reply
 from nlu.understanding import Understanding
 
@@ -116,6 +117,10 @@ def give(
     short_or_question = length <= 6 or (length <= 10 and _QUESTION.search(words))
     if not code and not asked and short_or_question and _ASKING.search(words):
         return Decision(Reply("instructions.ask"), state.waiting_for("instructions"))
+    if not code and not asked and asks_something_else(words):
+        # "what are the hours there?": a question the NLU read as instructions, unsure. Saved,
+        # it would reach the driver as a note and the customer would get no answer.
+        return not_understood(state)
     instructions = None if code and _only_code(words) else words
     done = state.waiting_for(None)
     if d.on_todays_route and d.status in ON_THE_ROAD:
@@ -147,7 +152,22 @@ def offers_instructions(text: str) -> bool:
 
 
 def asks_what_is_held(text: str) -> str | None:
-    """'code' or 'instructions' when the message asks whether we (or the driver) have them."""
+    """'code' or 'instructions' when the message asks whether we (or the driver) have them.
+
+    Sentence by sentence: in "the driver couldn't get in? there's a buzzer, just hit 12" the
+    question is about the failed attempt and the code words are in the sentence that gives
+    the instructions."""
+    for sentence in _SENTENCES.findall(text):
+        held = _asks_what_is_held(sentence)
+        if held is not None:
+            return held
+    return None
+
+
+_SENTENCES = re.compile(r"[^?.!]+[?.!]*")
+
+
+def _asks_what_is_held(text: str) -> str | None:
     if not _INTERROGATIVE.search(text) or _WHY.search(text):
         return None
     about_code = _ABOUT_CODE.search(text)
@@ -160,6 +180,21 @@ def asks_what_is_held(text: str) -> str | None:
     if _ABOUT_NOTES.search(text):
         return "instructions"
     return None
+
+
+def asks_something_else(text: str) -> bool:
+    """Every sentence a question that neither gives the driver anything nor asks about what we
+    hold: "what are the hours there", "who is my driver?". A sentence that tells ("the gate
+    sticks, push hard") or a request ("can you leave it at the back door?") is instructions."""
+    sentences = [s for s in _SENTENCES.findall(text) if re.search(r"\w", s)]
+    return bool(sentences) and all(
+        _INTERROGATIVE.search(s)
+        and not _WHY.search(s)  # "why didn't the driver use my code?" is a complaint
+        and not _gives(s)
+        and not _ABOUT_CODE.search(s)
+        and not _ABOUT_NOTES.search(s)
+        for s in sentences
+    )
 
 
 def _gives(text: str) -> bool:
