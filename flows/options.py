@@ -114,8 +114,10 @@ def options(state: ConversationState, d: DeliveryFacts, policy: Policy) -> Decis
 def _steps(d: DeliveryFacts, policy: Policy) -> tuple[str, ...]:
     """What can be done, in the order offered; a person is always the last."""
     can_hold = bool(policy.depot_address) and d.status in HOLDABLE
+    # Where to leave it is asked for until they have told us (to change it, they just say so).
+    place = [] if d.has_instructions else ["place"]
     if d.status != "failed_attempt":  # due today, after the time they said
-        steps = ["place", "reschedule", *(["hold"] if can_hold else [])]
+        steps = [*place, "reschedule", *(["hold"] if can_hold else [])]
         return (*steps, "driver")
     reason = d.failure_reason or ""
     if reason in PACKAGE_LOST_OR_DAMAGED:  # nothing left to deliver: a person sorts it out
@@ -127,7 +129,7 @@ def _steps(d: DeliveryFacts, policy: Policy) -> tuple[str, ...]:
     if reason in _A_CODE_WOULD_DO:
         steps.append("code")
     if reason in _A_PLACE_WOULD_DO:
-        steps.append("place")
+        steps.extend(place)
     # After max_auto_rebooks failed attempts a person decides the next one, not a reply.
     if not address_missing and d.attempt_count < policy.max_auto_rebooks:
         steps.append("reschedule")

@@ -116,6 +116,18 @@ async def test_the_options_follow_why_it_failed(
     _said(reply, said, not_said)
 
 
+async def test_once_they_said_where_to_leave_it_the_options_do_not_ask_again(
+    maria, sms_services, nlu
+):
+    await seed_delivery(sms_services, failure_reason="no_safe_location", **FAILED)
+    await _asks_where_it_is(maria, nlu)
+    nlu.script["leave it behind the side gate please"] = Says("give_delivery_instructions")
+    nlu.script["ok what else can i do"] = Says("help", confidence=0.92)
+    assert "saved" in await maria.says("leave it behind the side gate please")
+    reply = await maria.says("ok what else can I do")
+    _said(reply, ["Your options for DS20461187", "RESCHEDULE", "HOLD"], ["where to leave it"])
+
+
 async def test_without_a_depot_in_the_policy_no_pickup_is_offered(maria, sms_services, nlu):
     sms_services.settings = sms_services.settings.model_copy(update={"depot_address": ""})
     await seed_delivery(sms_services, failure_reason="recipient_unavailable", **FAILED)
