@@ -5,9 +5,11 @@ stays one. It is Tuesday, March 4 2025; we book up to 7 days ahead."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
-from sms_helpers import Says, get_delivery, proposes, rows, seed_delivery
+from sms_helpers import Phone, Says, get_delivery, proposes, rows, seed_delivery
 
+from bot.app import create_app
 from data.models import DeliveryException
 from data.types import DeliveryStatus
 
@@ -157,12 +159,35 @@ async def test_a_hold_for_pickup_stays_a_pickup_whatever_day_it_names(
     )
 
 
-async def test_a_hold_for_a_week_while_out_for_delivery_goes_to_a_person(
-    maria, sms_services, nlu
-):
+async def test_a_hold_for_a_week_while_out_for_delivery_goes_to_a_person(maria, sms_services, nlu):
     nlu.script["hold it for a week"] = _says("hold it for a week", intent="hold_for_pickup")
     delivery_id = await seed_delivery(sms_services, status=DeliveryStatus.OUT_FOR_DELIVERY)
     reply = await maria.says("hold it for a week")
     assert "already on the way" in reply and "A person will contact you" in reply
     [case] = await rows(sms_services, DeliveryException)
     assert (case.delivery_id, case.type) == (delivery_id, "rebook_review")
+
+
+@pytest.mark.rasa
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("hold it for a week", "1) Tue Mar 11, 8-10am"),
+        ("I'm away for a week", "1) Tue Mar 11, 8-10am"),
+        ("wait a couple of days", "1) Thu Mar 6, 8-10am"),
+        ("can you hold it till friday", "1) Fri Mar 7, 8-10am"),
+    ],
+)
+async def test_a_wait_with_the_real_nlu_offers_windows_from_the_day_it_is_over(
+    rasa_services, text, first
+):
+    app = create_app(services=rasa_services)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://app.internal"
+    ) as client:
+        james = Phone(client, rasa_services, "+12015550123")
+        delivery_id = await _failed(rasa_services)
+        assert first in await james.says(text)
+    assert (await get_delivery(rasa_services, delivery_id)).status == (
+        DeliveryStatus.FAILED_ATTEMPT
+    )
