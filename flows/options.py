@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flows.answers import plain
 from flows.handoff import PACKAGE_LOST_OR_DAMAGED
 from flows.hold import HOLDABLE
 from flows.model import ConversationState, Decision, DeliveryFacts, Facts, Reply
 from flows.policy import Policy
-from flows.status import NEXT_STEP_AFTER, STILL_TO_COME_TODAY
+from flows.status import NEXT_STEP_AFTER, due_today
 
 ASKS_FOR_OPTIONS = "ask_options"  # the intent such a question gets, in context
 _OPTIONS = "status.options"
@@ -92,7 +91,7 @@ def setback_just_told(
         return None
     if d.status == "failed_attempt" and key in _AFTER_A_FAILED_ATTEMPT:
         return d
-    if key in _AFTER_A_DEADLINE_MISSED and _due_today(d, now):
+    if key in _AFTER_A_DEADLINE_MISSED and due_today(d, now):
         return d
     return None
 
@@ -136,10 +135,3 @@ def _steps(d: DeliveryFacts, policy: Policy) -> tuple[str, ...]:
     if can_hold and reason not in _NO_PICKUP:
         steps.append("hold")
     return (*steps, "person")
-
-
-def _due_today(d: DeliveryFacts, now: datetime) -> bool:
-    if d.status not in STILL_TO_COME_TODAY or d.window_start is None:
-        return False
-    tz = ZoneInfo(d.timezone)
-    return d.window_start.astimezone(tz).date() == now.astimezone(tz).date()

@@ -148,11 +148,11 @@ def deadline_said(
 ) -> tuple[datetime, bool] | None:
     """The time the customer needs the delivery by, when it is due today, and whether it is
     their closing time (a business's hours said) or a time of their own."""
-    if now is None or d.status not in STILL_TO_COME_TODAY or d.window_start is None:
+    if now is None or not due_today(d, now):
         return None
     tz = ZoneInfo(d.timezone)
     today = now.astimezone(tz).date()
-    if d.window_start.astimezone(tz).date() != today or _names_another_day(u, today):
+    if _names_another_day(u, today):
         return None
     for hours in stated_hours(u.text):
         if hours.closes and (hours.days is None or today.weekday() in hours.days):
@@ -164,6 +164,14 @@ def deadline_said(
     if u.entities.before and _ASKS_IF_BY.search(u.text):
         return _at(today, time.fromisoformat(u.entities.before), tz), False
     return None
+
+
+def due_today(d: DeliveryFacts, now: datetime) -> bool:
+    """Still to come, in a window that starts today (the delivery's own time zone)."""
+    if d.status not in STILL_TO_COME_TODAY or d.window_start is None:
+        return False
+    tz = ZoneInfo(d.timezone)
+    return d.window_start.astimezone(tz).date() == now.astimezone(tz).date()
 
 
 def _names_another_day(u: Understanding, today: date) -> bool:
