@@ -94,8 +94,8 @@ _WAIT = re.compile(
 )
 # "a week from now", "unos días desde hoy"; "taking 3 days off", "quince días de vacaciones"
 _FROM_NOW = re.compile(
-    rf"\b(?P<amount>{_AMOUNT})\s+(?:from\s+(?:now|today)|off|out\s+of\s+town"
-    r"|on\s+(?:vacation|holiday)|de\s+(?:vacaciones|viaje)|fuera)\b"
+    rf"\b(?P<amount>{_AMOUNT})\s+(?:from\s+(?:now|today)|(?P<away>off|out\s+of\s+town"
+    r"|on\s+(?:vacation|holiday)|de\s+(?:vacaciones|viaje)|fuera))\b"
 )
 # "away for a week from friday", "closed for 3 days starting monday": the while starts that day.
 _STARTS = re.compile(r"\s*,?\s*(?:starting|from|beginning|as\s+of|after)(?:\s+on)?\s*(?:the\s+)?")
@@ -133,11 +133,12 @@ def _waits(text: str) -> list[_Wait]:
             (
                 (kind, m)
                 for kind, m in mentions
-                if m.start() >= end and _STARTS.fullmatch(text, end, m.start())
+                if m.start() >= match.end() and _STARTS.fullmatch(text, match.end(), m.start())
             ),
             None,
         )
-        counted = not held and not _negated(match)
+        away = "away" in match.re.groupindex and match.group("away")
+        counted = not held and not away and not _negated(match)
         found.append(_Wait(start, end, _days(match), counted, starts_on))
     return found
 

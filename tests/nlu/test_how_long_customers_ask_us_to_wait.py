@@ -87,6 +87,7 @@ def test_a_vague_while_is_read_as_the_least_it_can_mean_and_a_range_as_its_longe
     [
         ("away for a week from friday", [d(n) for n in range(20, 27)]),
         ("we're closed for 3 days starting monday", [d(23), d(24), d(25)]),
+        ("taking 2 days off from friday", [d(20), d(21)]),
         ("estamos fuera una semana a partir del viernes", [d(n) for n in range(20, 27)]),
         # Not before a week after friday: every day until then.
         ("bring it in a week from friday", days_before(d(27))),
