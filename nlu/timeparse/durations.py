@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from nlu.timeparse.absences import _AWAY
 from nlu.timeparse.mentions import _day_mentions, _resolve_day
 
 # The least a vague count can mean; the operator may book later, never inside the absence.
@@ -55,14 +56,9 @@ _AMOUNT = (
     r"|another\s+(?P<another>day|week|month)\b"
     r"|(?:the\s+)?rest\s+of\s+(?:the|this)\s+(?P<rest>week)\b"
 )
-# "hold it for a week", "we're closed for 3 days", "estoy fuera una semana", "esperen unos días"
-_HELD = (
-    r"out|away|gone|travell?ing|close|closing|closed|shut|fuera|cerrad[oa]s?|cerramos"
-    r"|de\s+(?:viaje|vacaciones)|on\s+(?:vacation|holiday|a\s+trip)"
-    r"|out\s+of\s+(?:town|the\s+country|state)"
-    r"|hold|keep|wait|hang\s+on\s+to|hold\s+on(?:to)?|guard\w*|esper\w*|deten\w*|reten\w*"
-    r"|manten\w*"
-)
+# "hold it for a week", "we're closed for 3 days", "estoy fuera una semana", "esperen unos días":
+# the words of an absence until a day (`absences`), and a few that only go with a while.
+_HELD = rf"{_AWAY}|close|closing|cerramos|hold\s+on(?:to)?|manten\w*"
 # Words that make the while a past or a delivery's ("been away for a week", "out for delivery
 # for 3 days"), not one to wait.
 _NOT_A_WAIT_BETWEEN = r"(?!(?:since|ago|already|delivery|deliveries|been|was|were|but|so)\b)"
