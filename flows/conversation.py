@@ -39,6 +39,20 @@ _PERSON = re.compile(
     r"persona|agente|hablar)\b",
     re.I,
 )
+# "Nobody came", "I have a doorbell camera", "I was home all day": the customer disputes a
+# failed attempt. The NLU reads some of these as instructions (and the dispute would be saved
+# as a note for the driver); it is a complaint, for a person to look into.
+_DISPUTES_THE_ATTEMPT = re.compile(
+    r"\b(?:no ?one|nobody|no body) (?:ever |even )?(?:came|showed|knocked|rang|tried|stopped|"
+    r"was here|come)\b|\bnever (?:came|showed|knocked|rang|"
+    r"tried|attempted)\b|\b(?:didn'?t|did not|never) (?:even )?(?:come|show|knock|ring|try|"
+    r"attempt|stop)\b|\b(?:doorbell|ring|door|security|nest) (?:cam|camera|video)\b|"
+    r"\b(?:i|we) (?:was|were|have been|'ve been|been) (?:home|here|at home)\b"
+    r"(?: all (?:day|morning|afternoon))?|\bnadie (?:vino|toc[oó]|pas[oó]|lleg[oó])\b|"
+    r"\b(?:estuve|estuvimos|estaba|estábamos|estabamos) en (?:casa|la casa)\b",
+    re.I,
+)
+
 # The one-word replies our own messages suggest ("Reply RESCHEDULE ..."): meant, not guessed.
 COMMANDS = {
     "RESCHEDULE": ("reschedule_delivery", "en"),
@@ -115,6 +129,8 @@ def _route(
         intent = "give_delivery_instructions"  # "where is it? leave it at the back door"
     elif intent in POLITE | {"help"} and ASKS_WHERE_OR_WHEN.search(u.text):
         intent = "where_is_my_package"  # "thank you! when will you try again"
+    elif intent == "inform" and _asks_for_a_day(state, u, facts, now):
+        intent = "reschedule_delivery"  # "Fine. Just bring it monday between 9 and 12"
     if intent in AN_ADDRESS_MAY_ANSWER and _gives_the_missing_address(state, u, facts):
         intent = "change_address"  # "I was told my delivery failed. I live in unit 12C"
     if intent == claims.FOLLOW_UP:
@@ -136,12 +152,34 @@ def _route(
     return _act(state, replace(u, intent=intent), delivery, facts, now, policy)
 
 
-def _gives_the_missing_address(state: ConversationState, u: Understanding, facts: Facts) -> bool:
-    """An address in a message about a delivery that failed for want of one is that address,
-    however the message reads (a complaint, a status question)."""
+def _asks_for_a_day(
+    state: ConversationState, u: Understanding, facts: Facts, now: datetime
+) -> bool:
+    """A message the NLU calls information that names a day after today (not the one booked)."""
+    d = _the_delivery(state, facts)
+    return d is not None and _names_a_new_day(u, d, now)
+
+
+def _the_delivery(state: ConversationState, facts: Facts) -> DeliveryFacts | None:
+    """The delivery the conversation is about, or the phone's only one."""
     d = facts.delivery(state.delivery_id)
     if d is None and len(facts.deliveries) == 1:
         d = facts.deliveries[0]
+    return d
+
+
+def disputes_the_attempt(text: str, d: DeliveryFacts | None) -> bool:
+    """ "I have a doorbell camera and nobody came", "I was home all day": said about a failed
+    attempt, the customer says it did not happen as recorded."""
+    if d is None or d.status != "failed_attempt":
+        return False
+    return _DISPUTES_THE_ATTEMPT.search(text) is not None
+
+
+def _gives_the_missing_address(state: ConversationState, u: Understanding, facts: Facts) -> bool:
+    """An address in a message about a delivery that failed for want of one is that address,
+    however the message reads (a complaint, a status question)."""
+    d = _the_delivery(state, facts)
     return (
         bool(u.entities.address)
         and d is not None
@@ -341,6 +379,11 @@ def _read_by_rule(
         return options.ASKS_FOR_OPTIONS
     if new_request(u, own=frozenset({"give_delivery_instructions", "where_is_my_package"})):
         return None
+    # A dispute saved as a note for the driver would go unanswered: a person looks into it.
+    misread = u.intent in ("give_delivery_instructions", "inform", "nlu_fallback", "out_of_scope")
+    disputes = disputes_the_attempt(u.text, _the_delivery(state, facts))
+    if misread and disputes and not u.entities.access_code:
+        return "complain"
     if hold.asks_for_later(u) and u.intent != "request_human" and not _PERSON.search(u.text):
         # "I'm away for a week", "wait a couple of days", "not for 3 days": the NLU reads these
         # as anything (out of scope, a complaint); they ask for a delivery not before then.
