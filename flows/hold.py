@@ -23,7 +23,8 @@ HOLDABLE = frozenset({"created", "scheduled", "failed_attempt"})
 _PICKUP = re.compile(
     r"\b(?:pick(?:ing)?\s*(?:it|them|the\s+\w+)?\s*up|pick-?up|collect\w*|depot|warehouse"
     r"|facility|branch|post\s+office|come\s+(?:and\s+|by\s+(?:and\s+)?)?(?:get|grab)"
-    r"|(?:i'?ll|i\s+will|we'?ll|we\s+will|i\s+can|we\s+can)\s+(?:get|grab|come\s+for|swing\s+by)"
+    r"|(?:i'?ll|i\s+will|we'?ll|we\s+will|i\s+can|we\s+can)\s+(?:swing\s+by"
+    r"|(?:get|grab|come\s+for)\s+(?:it|them|the\s+\w+|my\s+\w+))"
     r"|recog\w*|recoj\w*|pas(?:o|amos)\s+(?:a|por)|buscarl\w+|almac[eé]n|dep[oó]sito|bodega"
     r"|sucursal)",
     re.I,

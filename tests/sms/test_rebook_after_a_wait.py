@@ -118,6 +118,7 @@ async def test_a_wait_that_names_a_person_still_goes_to_a_person(maria, sms_serv
         ("hold it a week", "en", "1) Tue Mar 11, 8-10am"),
         ("please hold onto it for a few days", "en", "1) Fri Mar 7, 8-10am"),
         ("hold it, I'm away until monday", "en", "1) Mon Mar 10, 8-10am"),
+        ("hold it a week, I'll get back to you if it changes", "en", "1) Tue Mar 11, 8-10am"),
         ("guárdenlo hasta el viernes", "es", "1) vie 7 mar, 8-10am"),
         ("retengan el paquete unos días", "es", "1) vie 7 mar, 8-10am"),
     ],
@@ -145,6 +146,7 @@ async def test_a_hold_that_names_a_day_to_deliver_confirms_that_day(maria, sms_s
         ("hold it at the depot, I'll pick it up", "en"),
         ("hold it, I'll pick it up friday", "en"),
         ("can you keep it for a few days, I'll come get it", "en"),
+        ("hold it till monday, I'll grab it then", "en"),
         ("guárdenlo, lo recojo el lunes", "es"),
     ],
 )
