@@ -86,6 +86,10 @@ def setback_just_told(
     d = facts.delivery(state.delivery_id)
     if d is None or not state.told:
         return None
+    # A question of ours since (the windows of a rebook, say) is answered first; "reply with the
+    # full address" is the failed attempt's own question, which the options repeat.
+    if (state.pending or {}).get("kind") not in (None, "address"):
+        return None
     key, _, tracking = state.told[-1].partition(":")
     if tracking != d.tracking_number:
         return None

@@ -158,6 +158,14 @@ async def test_a_keyword_from_the_options_does_what_it_says(maria, sms_services,
     assert (await get_delivery(sms_services, delivery_id)).status == "held_for_pickup"
 
 
+async def test_while_windows_are_offered_the_offer_stays_open(maria, sms_services, nlu):
+    await seed_delivery(sms_services, failure_reason="recipient_unavailable", **FAILED)
+    await _asks_where_it_is(maria, nlu)
+    assert "1)" in await maria.says("RESCHEDULE")
+    nlu.script["what are my options?"] = Says("help", confidence=1.0)
+    assert "Your options" not in await maria.says("what are my options?")  # the offer's reply
+
+
 async def test_a_question_that_names_its_choice_is_that_request(maria, sms_services, nlu):
     await seed_delivery(sms_services, failure_reason="recipient_unavailable", **FAILED)
     await _asks_where_it_is(maria, nlu)
