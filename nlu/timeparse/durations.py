@@ -70,7 +70,8 @@ _BEFORE_HELD = re.compile(
 # "won't be home for a week", "nobody will be here for 3 days", "don't bring it for a few days",
 # "no estoy por una semana", "not for 3 days"
 _PRESENT = (
-    r"home|here|there|around|available|back|in\s+town|in|able|need|want|bring|send|deliver\w*"
+    r"home|here|there|around|available|back|in\s+town|in|able|need|want|bring|send"
+    r"|deliver(?:y|ies|ing)?"
     r"|come|drop|take|receive|accept|sign|estoy|estamos|estar\w*|casa|traig\w*|mand\w*|entreg\w*"
     r"|envi\w*|necesit\w*|veng\w*|recib\w*"
 )
@@ -84,9 +85,15 @@ _WAIT = re.compile(
     rf"|\b(?:{_NEGATION})\b(?:(?:\s+{_NOT_A_WAIT_BETWEEN}[\w']+){{0,3}}?\s+(?:{_PRESENT})"
     r"(?:\s+(?:it|them|this|that|the\s+package|anything|lo|la|los|las|nada|en\s+casa))?)?"
     r"\s+(?:for|por|durante|in|en)\s+"
-    r"|\b(?:in|en|dentro\s+de|after|give\s+it|give\s+us|dale|denle)\s+)"
+    r"|\b(?P<forward>in|en|dentro\s+de|give\s+it|give\s+us|dale|denle)\s+)"
     rf"(?P<amount>{_AMOUNT})"
     r"(?!\s+(?:ago|already|late|overdue|old|last|of)\b)"
+)
+# "still nothing in a week", "no package in 2 weeks", "todavia no llega en una semana": a
+# complaint about a while past, not a wait asked.
+_COMPLAINT_BEFORE = re.compile(
+    r"\b(?:still|nothing|yet|never|not|no|hasn'?t|haven'?t|didn'?t|wasn'?t|isn'?t|been|todavia"
+    r"|aun)\b[^,.;!?]*$"
 )
 # "a week from now", "unos días desde hoy"; "taking 3 days off", "quince días de vacaciones"
 _FROM_NOW = re.compile(
@@ -125,6 +132,9 @@ def _waits(text: str) -> list[_Wait]:
         held = "held" in match.re.groupindex and match.group("held")
         if held and _BEFORE_HELD.search(text, 0, match.start("held")):
             continue  # "I was away for a week"
+        forward = "forward" in match.re.groupindex and match.group("forward")
+        if forward and _COMPLAINT_BEFORE.search(text, 0, match.start()):
+            continue
         starts_on = next(
             (
                 (kind, m)

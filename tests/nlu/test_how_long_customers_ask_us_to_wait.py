@@ -111,6 +111,10 @@ def test_a_while_that_starts_on_a_day_said_is_counted_from_that_day(
         "no one has been in touch for a week",
         "my package is 3 days late",
         "ordered it a week ago",
+        "this is bs, still no package after a week",
+        "still not delivered in 2 weeks",
+        "no package in a week!",
+        "todavía no llega en una semana",
     ],
 )
 def test_a_while_that_is_no_wait_rules_nothing_out(text: str) -> None:
@@ -135,6 +139,8 @@ def test_a_count_of_days_said_with_in_is_still_the_day_asked(text: str, asked: d
         ("not for 3 days", True),
         ("guárdenlo una semana", True),
         ("en unos días", True),
+        ("no, in a week please", True),
+        ("don't deliver it for a week", True),
         ("hold it at the depot, I'll pick it up", False),
         ("bring it monday", False),
         ("will it come in a few days?", False),
