@@ -58,7 +58,10 @@ _AMOUNT = (
 )
 # "hold it for a week", "we're closed for 3 days", "estoy fuera una semana", "esperen unos días":
 # the words of an absence until a day (`absences`), and a few that only go with a while.
-_HELD = rf"{_AWAY}|close|closing|cerramos|hold\s+on(?:to)?|manten\w*"
+_HELD = (
+    rf"{_AWAY}|close|closing|cerramos|hold\s+on(?:to)?|manten\w*"
+    r"|(?:me|nos)\s+(?:voy|vamos|ire|iremos)"
+)
 # Words that make the while a past or a delivery's ("been away for a week", "out for delivery
 # for 3 days"), not one to wait.
 _NOT_A_WAIT_BETWEEN = r"(?!(?:since|ago|already|delivery|deliveries|been|was|were|but|so)\b)"
@@ -70,7 +73,7 @@ _BEFORE_HELD = re.compile(
 # "won't be home for a week", "nobody will be here for 3 days", "don't bring it for a few days",
 # "no estoy por una semana", "not for 3 days"
 _PRESENT = (
-    r"home|here|there|around|available|back|in\s+town|in|able|need|want|bring|send"
+    r"home|here|there|around|available|back|in\s+town|in(?=\s+for\b)|able|need|want|bring|send"
     r"|deliver(?:y|ies|ing)?"
     r"|come|drop|take|receive|accept|sign|estoy|estamos|estar\w*|casa|traig\w*|mand\w*|entreg\w*"
     r"|envi\w*|necesit\w*|veng\w*|recib\w*"
@@ -82,9 +85,11 @@ _NEGATION = (
 _WAIT = re.compile(
     rf"(?:\b(?P<held>{_HELD})\b(?:\s+{_NOT_A_WAIT_BETWEEN}[\w']+){{0,4}}?"
     r"\s+(?:for\s+|por\s+|durante\s+)?"
-    rf"|\b(?:{_NEGATION})\b(?:(?:\s+{_NOT_A_WAIT_BETWEEN}[\w']+){{0,3}}?\s+(?:{_PRESENT})"
-    r"(?:\s+(?:it|them|this|that|the\s+package|anything|lo|la|los|las|nada|en\s+casa))?)?"
-    r"\s+(?:for|por|durante|in|en)\s+"
+    # "not for 3 days"; "won't be home for a week", "no vamos a estar una semana"
+    rf"|\b(?:{_NEGATION})\b(?:\s+(?:for|por|durante|in|en)"
+    rf"|(?:\s+{_NOT_A_WAIT_BETWEEN}[\w']+){{0,3}}?\s+(?:{_PRESENT})"
+    r"(?:\s+(?:it|them|this|that|the\s+package|anything|lo|la|los|las|nada|en\s+casa))?"
+    r"(?:\s+(?:for|por|durante|in|en))?)\s+"
     r"|\b(?P<forward>in|en|dentro\s+de|give\s+it|give\s+us|dale|denle)\s+)"
     rf"(?P<amount>{_AMOUNT})"
     r"(?!\s+(?:ago|already|late|overdue|old|last|of)\b)"

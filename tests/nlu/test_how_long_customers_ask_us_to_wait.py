@@ -23,6 +23,8 @@ from nlu.timeparse import When, asks_to_wait, parse_when
         ("please hang on to it for 2 weeks", d(2, 12)),
         ("we're out of town for 5 days, redeliver after", d(23)),
         ("nobody will be home for a few days", d(21)),
+        ("I won't be in for a week", d(25)),
+        ("won't be home a few days", d(21)),
         ("don't bring it for another week", d(25)),
         ("can it wait a few more days?", d(21)),
         ("i'll be gone the next 4 days", d(22)),
@@ -51,6 +53,9 @@ def test_a_while_to_wait_in_english_rules_out_the_days_until_it_is_over(
         ("me voy de viaje por 10 días", d(28)),
         ("dentro de una semana por favor", d(25)),
         ("no lo traigan en unos días", d(21)),
+        ("no vamos a estar una semana", d(25)),
+        ("no estaré en casa por una semana", d(25)),
+        ("me voy unos días de viaje", d(21)),
         ("estamos cerrados el resto de la semana", d(23)),
     ],
 )
