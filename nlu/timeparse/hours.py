@@ -1,6 +1,10 @@
 """Hours a customer says they are open: "we're only open 9-12 on saturdays", "we open at 10",
-"receiving closes at 2:30 on fridays". They bound when a delivery can come on those days; they
-are not the window asked for, and their day is not the day asked for.
+"receiving closes at 2:30 on fridays", "we close early today at 2", "cerramos a las 2". They
+bound when a delivery can come on those days; they are not the window asked for, and their day
+is not the day asked for. A closing time said for today ("we're only open till 2 today") bounds
+every day, like one said with no day: a rebook is for a later day, and a window that ends by
+then is one the business can take (the reply says the hours it used, so the customer can
+correct them).
 """
 
 from __future__ import annotations
