@@ -22,6 +22,7 @@ from flows import (
     options,
     rebook,
     refuse,
+    several,
     smalltalk,
 )
 from flows.answers import SURE, new_request
@@ -145,6 +146,8 @@ def _route(
         )
     if intent not in DELIVERY_REQUESTS:
         return smalltalk.answer(state, intent, policy)
+    if (listed := several.asked_for_all(state, replace(u, intent=intent), facts, now)) is not None:
+        return listed  # "where are my packages?": each one, on a line
     delivery, state, question = identify.resolve(state, replace(u, intent=intent), facts)
     if question is not None:
         return question
@@ -297,6 +300,8 @@ def _answer_pending(
             state, u, facts, now, policy, resume
         )
     if kind == "pick_delivery":
+        if (listed := several.all_listed(state, u, facts, now)) is not None:
+            return listed  # "both", "all of them"
         delivery, picked = identify.answer_pick(state, u, facts)
         if delivery is None:
             return identify.ask_pick_again(state, u, facts)
@@ -393,6 +398,8 @@ def _read_by_rule(
     if instructions.asks_what_is_held(u.text) or instructions.offers_instructions(u.text):
         return "give_delivery_instructions"
     if referred(u.text, facts.deliveries, state.delivery_id) is not None:
+        return "where_is_my_package"
+    if several.asks_about_them_all(u.text, state):  # "what about my packages?", "both"
         return "where_is_my_package"
     return None
 

@@ -1,5 +1,6 @@
 """The package the customer describes, out of a short list: "the one on the way", "the one
-that's not delivered yet", "the one that hasn't come", "the one ending in 0496", "the other one".
+that's not delivered yet", "the one that hasn't come", "the one that was refused", "the one
+ending in 0496", "the other one".
 
 Pure text matching on the plain text (see flows/answers.plain). A description that fits more
 than one package, or none, picks nothing: the flow asks again.
@@ -8,7 +9,7 @@ than one package, or none, picks nothing: the flow asks again.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from flows.answers import plain
 from flows.model import DeliveryFacts
@@ -17,28 +18,35 @@ ARRIVED = frozenset({"delivered"})
 COMING = frozenset(
     {"created", "scheduled", "out_for_delivery", "arriving", "failed_attempt", "held_for_pickup"}
 )
+GOING_BACK = frozenset({"return_to_sender", "returned"})
 # Negations that turn a description around: "not delivered", "hasn't come", "never arrived".
 _NOT = (
     r"(?:not|never|hasnt|has not|havent|have not|didnt|did not|isnt|is not|wasnt|was not|aint|"
     r"arent|are not|no (?:ha|han|esta|se)|todavia no|aun no|sin)"
 )
-_STATES: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
-    (re.compile(rf"(?:\b{_NOT} ?(?:\w+ ){{0,2}}?(?:yet )?)?\b(?:{words})\b"), statuses)
-    for words, statuses in (
+_STATES: tuple[tuple[re.Pattern[str], Callable[[DeliveryFacts], bool]], ...] = tuple(
+    (re.compile(rf"(?:\b{_NOT} ?(?:\w+ ){{0,2}}?(?:yet )?)?\b(?:{words})\b"), fits)
+    for words, fits in (
         (
             r"on (?:the|its) way|coming|on the truck|out for delivery|in transit|pending|"
             r"scheduled|en camino|por llegar|(?:still |yet |supposed |due |going |about )to "
             r"(?:come|arrive|be delivered)|(?:will|should|would) (?:come|arrive|be delivered)|"
             r"expect\w*|upcoming|undelivered",
-            COMING,
+            lambda d: d.status in COMING,
         ),
         (
             r"delivered|arrived?|came|come|here|received|receive|got|gotten|get|dropped off|"
             r"(?:showed|turned) up|entregad[oa]|llegad[oa]|llego|recibi\w*",
-            ARRIVED,
+            lambda d: d.status in ARRIVED,
         ),
-        (r"missed|failed|attempted", frozenset({"failed_attempt"})),
-        (r"at the depot|held|for pickup", frozenset({"held_for_pickup"})),
+        (r"missed|failed|attempted", lambda d: d.status == "failed_attempt"),
+        (r"at the depot|held|for pickup", lambda d: d.status == "held_for_pickup"),
+        (
+            # "the one that was refused", "the one going back": as a list line says it.
+            r"refused|rejected|returned|going back|being returned|returning|rechazad[oa]|"
+            r"devuelt[oa]|devolviendo",
+            lambda d: d.status in GOING_BACK or d.failure_reason == "refused",
+        ),
     )
 )
 _NEGATED = re.compile(rf"^{_NOT}\b")
@@ -60,11 +68,11 @@ def described(
         return next(iter(by_digits.values()))
     fitting = list(listed)
     said = False
-    for pattern, statuses in _STATES:  # in order, each match blanked out ("to come" first)
+    for pattern, fits in _STATES:  # in order, each match blanked out ("to come" first)
         for found in pattern.finditer(words):
             said = True
             negated = bool(_NEGATED.search(found.group(0)))
-            fitting = [d for d in fitting if (d.status in statuses) != negated]
+            fitting = [d for d in fitting if fits(d) != negated]
         words = pattern.sub(" | ", words)
     if said:  # "not the delivered one, the other": the description says which
         return fitting[0] if len(fitting) == 1 else None
@@ -87,6 +95,11 @@ _REFERENCE = re.compile(
     r"^\W*(?:(?:ok|okay|and|so|no|not|what about|how about|where is|wheres|what of)\W+)*"
     r"(?:(?:the|el|la)\s+(?:\w+\s+)?(?:one|uno|una)|(?:el|la) que)\b"
 )
+
+
+def is_reference(text: str) -> bool:
+    """Whether the message only points at a package ("the other one", "the one on the way")."""
+    return bool(_REFERENCE.search(plain(text)) or _OTHER.search(plain(text)))
 
 
 def referred(

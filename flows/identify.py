@@ -12,18 +12,24 @@ from dataclasses import replace
 
 from flows.answers import new_request
 from flows.choice import pick_index
-from flows.described import described, referred
+from flows.described import described, is_reference, referred
 from flows.model import ConversationState, Decision, DeliveryFacts, Facts, Reply, VerificationFailed
 from nlu.understanding import Entities, Understanding
 
 MAX_LISTED = 3
 _WORDS = re.compile(r"[a-z0-9]+")
+_LEADING_CLAUSE = re.compile(r"[,.;:!?]|\s(?:and|but|y|pero)\s", re.I)
 
 
 def resolve(
     state: ConversationState, u: Understanding, facts: Facts
 ) -> tuple[DeliveryFacts | None, ConversationState, Decision | None]:
-    """The delivery this message is about, or the question that finds it out."""
+    """The delivery this message is about, or the question that finds it out.
+
+    The delivery talked about goes on being the one, unless the request cannot be about it and
+    another can ("reschedule" after hearing one was delivered, "the box is crushed" while
+    talking about one still coming), except a change to one the customer picked (`_kept`).
+    """
     given = u.entities.tracking_number
     if given:
         found = next((d for d in facts.deliveries if d.tracking_number == given), None)
@@ -35,7 +41,7 @@ def resolve(
     if named is not None:  # "and the other one?", "the one that isn't here yet"
         return named, state.about(named.id), None
     fitting = tuple(d for d in facts.deliveries if _fits(u.intent, d))
-    if current and (_fits(u.intent, current) or not fitting):
+    if current and (_fits(u.intent, current) or not fitting or _kept(state, u.intent)):
         return current, state, None
     if len(fitting) == 1 or len(facts.deliveries) == 1:
         only = fitting[0] if len(fitting) == 1 else facts.deliveries[0]
@@ -51,29 +57,37 @@ def resolve(
 def answer_pick(
     state: ConversationState, u: Understanding, facts: Facts
 ) -> tuple[DeliveryFacts | None, ConversationState]:
-    """A number from the short list, a tracking number or its last digits, or a description
-    ("the one that's not delivered yet") picks the delivery."""
+    """A number from the short list (alone, or leading the message), a tracking number or its
+    last digits, or a description ("the one that's not delivered yet") picks the delivery."""
     ids = state.pending.get("ids", []) if state.pending else []
     listed = [d for d in (facts.delivery(i) for i in ids) if d is not None]
     picked = pick_index(u.text, len(ids))
+    if picked is None:  # "the second one, send it back": the pick, then what they want of it
+        picked = pick_index(_LEADING_CLAUSE.split(u.text, maxsplit=1)[0], len(ids))
     chosen = facts.delivery(ids[picked]) if picked is not None else None
     chosen = chosen or described(u.text, listed, state.delivery_id)
     if chosen:
-        return chosen, state.about(chosen.id).waiting_for(None)
+        return chosen, state.about(chosen.id, chosen=True).waiting_for(None)
     if u.entities.tracking_number:
         chosen = next(
             (d for d in facts.deliveries if d.tracking_number == u.entities.tracking_number), None
         )
         if chosen:
-            return chosen, state.about(chosen.id).waiting_for(None)
+            return chosen, state.about(chosen.id, chosen=True).waiting_for(None)
     return None, state
 
 
 def ask_pick_again(state: ConversationState, u: Understanding, facts: Facts) -> Decision | None:
-    """The list once more, when the reply picked nothing and is not a request of its own."""
+    """The list once more, when the reply picked nothing and is not a request of its own.
+
+    After the packages were listed as an answer (flows/several.py) nothing was asked: only a
+    reply that points at one of them and misses ("the other one", with none talked about yet)
+    gets the question."""
     pending = state.pending or {}
     listed = [d for d in (facts.delivery(i) for i in pending.get("ids", [])) if d is not None]
     if new_request(u) or pending.get("tries", 0) >= 1 or len(listed) < 2:
+        return None
+    if pending.get("listed") and not is_reference(u.text):
         return None
     asked = state.waiting_for(
         "pick_delivery", ids=[d.id for d in listed], resume=pending.get("resume"), tries=1
@@ -170,6 +184,14 @@ def _fits(intent: str, d: DeliveryFacts) -> bool:
     if intent in BEFORE_DELIVERY:
         return d.status not in ("delivered", "return_to_sender", "returned", "cancelled")
     return True
+
+
+def _kept(state: ConversationState, intent: str) -> bool:
+    """A change asked of the package the customer picked out of a list is about that one, even
+    when it can't be made ("send it back" for one delivered): made to another package instead,
+    it would return or move one they did not mean. A report of damage or loss is another
+    matter: it can only be about one delivered."""
+    return state.chosen and intent in BEFORE_DELIVERY
 
 
 def resume_of(u: Understanding) -> dict:

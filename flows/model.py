@@ -87,6 +87,8 @@ class ConversationState:
     told: tuple[str, ...] = ()
     # Claims opened in this conversation: (delivery id, missing / damaged, when, ISO 8601).
     claims: tuple[tuple[int, str, str], ...] = ()
+    # The customer picked delivery_id out of a list: their next request is about it.
+    chosen: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -109,6 +111,7 @@ class ConversationState:
             transcript=tuple(tuple(t) for t in data.get("transcript") or ()),  # type: ignore[misc]
             told=tuple(data.get("told") or ()),
             claims=tuple(tuple(c) for c in data.get("claims") or ()),  # type: ignore[misc]
+            chosen=bool(data.get("chosen")),
         )
 
     def heard(self, who: str, text: str) -> ConversationState:
@@ -132,8 +135,10 @@ class ConversationState:
     def waiting_for(self, kind: str | None, **details: Any) -> ConversationState:
         return replace(self, pending={"kind": kind, **details} if kind else None)
 
-    def about(self, delivery_id: int | None) -> ConversationState:
-        return replace(self, delivery_id=delivery_id)
+    def about(self, delivery_id: int | None, *, chosen: bool = False) -> ConversationState:
+        """About this delivery now; still `chosen` if it is the one the customer picked."""
+        kept = self.chosen and delivery_id == self.delivery_id
+        return replace(self, delivery_id=delivery_id, chosen=chosen or kept)
 
 
 # --- what the flow asks the actions to do ----------------------------------------------------

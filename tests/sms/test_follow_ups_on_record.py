@@ -171,12 +171,12 @@ async def test_a_rebook_that_mentions_the_apartment_without_a_number_is_only_a_r
 
 
 async def test_a_pick_that_also_asks_for_a_change_makes_the_change(maria, sms_services, nlu):
-    nlu.script["where are my packages"] = Says("where_is_my_package")
+    nlu.script["where is my package"] = Says("where_is_my_package")
     text = "the one that isnt here yet, can you send it to 40 hudson st apt 2 07030 instead"
     nlu.script[text] = Says("change_address", entities={"address": "40 Hudson St apt 2"})
     await seed_delivery(sms_services, tracking="DS1", status=DeliveryStatus.DELIVERED)
     coming = await seed_delivery(sms_services, tracking="DS2")
-    assert "Which package?" in await maria.says("where are my packages")
+    assert "Which package?" in await maria.says("where is my package")
     assert "Done: we'll deliver to 40 Hudson St, Apt 2" in await maria.says(text)
     delivery = await get_delivery(sms_services, coming)
     assert (delivery.address_line1, delivery.address_line2) == ("40 Hudson St", "Apt 2")

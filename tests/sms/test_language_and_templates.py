@@ -52,6 +52,27 @@ LONG = {
         )
         for d in range(3)
     ],
+    # the longest lines of "where are my packages" (flows/several.py), and more not shown
+    "packages": [
+        {
+            "tracking": f"940011189922319742849{n}",
+            "status": status,
+            "reason": reason,
+            "delivered_at": datetime(2025, 12, 31, 23, 59, tzinfo=UTC),
+            "eta": None,
+            "window_start": datetime(2025, 12, 31, 15, 0, tzinfo=UTC),
+            "window_end": datetime(2025, 12, 31, 17, 0, tzinfo=UTC),
+            "tz": "America/New_York",
+        }
+        for n, (status, reason) in enumerate(
+            [
+                ("failed_attempt", "address_incorrect_or_incomplete"),
+                ("return_to_sender", "held_for_payment_or_id"),
+                ("out_for_delivery", None),
+            ]
+        )
+    ],
+    "more": 2,
 }
 
 
