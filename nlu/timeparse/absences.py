@@ -32,3 +32,38 @@ def _days_away(today: date, kind: str, back: date, *, through: bool) -> list[dat
         back += timedelta(weeks=1)
     last = min(back if through else back - timedelta(days=1), today + timedelta(_AWAY_DAYS_KEPT))
     return [today + timedelta(days=n) for n in range((last - today).days + 1)]
+
+
+# "after friday", "sometime after the 25th", "not before monday", "no antes del viernes", "after
+# the weekend", "despues del fin de semana": not before then ("after": from the day after it).
+_AFTER_DAY = re.compile(
+    r"\b(?:(?P<after>after)|not\s+before|no\s+(?:sooner|earlier)\s+than)\s+(?:the\s+|el\s+|on\s+)?$"
+)
+# "hold it over the weekend", "keep it for the weekend", "guárdenlo el fin de semana": until
+# after it (not "hold it for friday", which asks for friday).
+_HELD_OVER = re.compile(
+    r"\b(?:hold|keep|wait|hang\s+on\s+to|guard\w*|esper\w*|deten\w*|reten\w*|manten\w*)\b"
+    r"(?:\s+[\w']+){0,3}?\s+(?:for|over|through|during|durante|el|todo\s+el)\s+(?:the\s+)?$"
+)
+
+
+def _wait_bound(text: str, kind: str, match: re.Match[str]) -> str | None:
+    """How a day said bounds a wait: "after" it ("after friday", "keep it over the weekend"),
+    "on" it ("not before friday"), or None when it is no such bound."""
+    before = text[max(0, match.start() - 60) : match.start()]
+    if (said := _AFTER_DAY.search(before)) is not None:
+        return "after" if said.group("after") else "on"
+    over = kind == "weekend" or (kind == "week" and match.group("which") == "this")
+    if over and _HELD_OVER.search(before):
+        return "after"
+    return None
+
+
+def _first_day(kind: str, day: date, bound: str) -> date:
+    """The first day the customer takes it: the day itself ("not before friday"), the day after
+    it ("after friday"), or the Monday after a weekend or week ("after the weekend")."""
+    if bound == "on":
+        return day
+    if kind in ("weekend", "week"):
+        return day + timedelta(days=7 - day.weekday())
+    return day + timedelta(days=1)

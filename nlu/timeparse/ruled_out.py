@@ -7,7 +7,13 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from nlu.timeparse.absences import _AWAY_DAYS_KEPT, _AWAY_UNTIL, _days_away
+from nlu.timeparse.absences import (
+    _AWAY_DAYS_KEPT,
+    _AWAY_UNTIL,
+    _days_away,
+    _first_day,
+    _wait_bound,
+)
 from nlu.timeparse.durations import _days_waited, _waits
 from nlu.timeparse.mentions import _LISTED, _LISTED_OR_COMMA, _day_mentions, _resolve_day
 from nlu.timeparse.vocabulary import WEEKDAYS
@@ -36,6 +42,10 @@ def _days_ruled_out(text: str, today: date) -> list[date]:
     for kind, match in ruled_out:
         day = _resolve_day(kind, match, today)
         if day is None or match.start() in in_a_range:
+            continue
+        if (bound := _wait_bound(text, kind, match)) is not None:  # "after friday": none before
+            last = min(_first_day(kind, day, bound), today + timedelta(days=_AWAY_DAYS_KEPT))
+            days.update(_before(today, last))
             continue
         away = _AWAY_UNTIL.search(text[max(0, match.start() - 60) : match.start()])
         if kind == "week" and away is not None:  # "away until next week": none before it
@@ -87,6 +97,7 @@ def _classified(
             _day_ruled_out(text, *match.span())
             or _listed_after(text, ruled_out_end, match)
             or match.start() in starts_a_wait
+            or _wait_bound(text, kind, match) is not None
         ):
             ruled_out_end = match.end()
             if _ruled_out_by_what_follows(text, match.end()):

@@ -7,14 +7,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from nlu.timeparse.absences import _AWAY_UNTIL
+from nlu.timeparse.absences import _AWAY_UNTIL, _wait_bound
 from nlu.timeparse.clock import _fmt
 from nlu.timeparse.days import _day, _other_days_named, _todays_weekday_only
 from nlu.timeparse.durations import _waits
 from nlu.timeparse.hours import _hours_spans
 from nlu.timeparse.mentions import _day_mentions
 from nlu.timeparse.normalize import normalize_sms
-from nlu.timeparse.ruled_out import _days_ruled_out
+from nlu.timeparse.ruled_out import _classified, _days_ruled_out
 from nlu.timeparse.vocabulary import EVENING
 from nlu.timeparse.windows import _window
 
@@ -67,14 +67,21 @@ _ASKS_WHEN_IT_COMES = re.compile(
 def asks_to_wait(text: str) -> bool:
     """Whether the customer asks us not to deliver before a later day, or says they are away
     until one: "hold it until monday", "keep it for a week", "I'm away a few days", "not for 3
-    days", "en unos días". A day asked outright ("bring it monday") is no wait."""
+    days", "en unos días", "after friday", "hold it for next week". A day asked outright
+    ("bring it monday") is no wait."""
     normalized = normalize_sms(text)
     for wait in _waits(normalized):
         if not wait.counted_from_today or not _ASKS_WHEN_IT_COMES.search(normalized):
             return True
+    if any(  # "hold it for next week", "move it to next week": none before it
+        kind == "week" and match.group("which") != "this"
+        for kind, match in _classified(normalized)[0]
+    ):
+        return True
     return any(
         _AWAY_UNTIL.search(normalized[max(0, match.start() - 60) : match.start()]) is not None
-        for _, match in _day_mentions(normalized)
+        or _wait_bound(normalized, kind, match) is not None
+        for kind, match in _day_mentions(normalized)
     )
 
 

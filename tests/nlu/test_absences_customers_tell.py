@@ -63,3 +63,43 @@ def test_a_time_until_is_not_an_absence(
 ) -> None:
     when = parse_when(text, WEDNESDAY)
     assert (when.date, list(when.ruled_out)) == (asked, ruled_out)
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("deliver it after friday", d(21)),
+        ("any day after tuesday", d(25)),
+        ("sometime after the 25th", d(26)),
+        ("not before friday", d(20)),
+        ("no antes del viernes", d(20)),
+        ("after the weekend please", d(23)),
+        ("después del fin de semana", d(23)),
+        ("hold it for the weekend", d(23)),
+        ("keep it over the weekend", d(23)),
+        ("can you hold it till after the weekend", d(23)),
+        ("guárdenlo el fin de semana", d(23)),
+        ("after next week", d(30)),
+    ],
+)
+def test_after_a_day_or_not_before_it_rules_out_the_days_before_the_first_one_taken(
+    text: str, first: date
+) -> None:
+    when = parse_when(text, WEDNESDAY)
+    assert (when.date, list(when.ruled_out)) == (None, days_before(first))
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "after"),
+    [
+        ("hold it for friday", d(20), None),
+        ("the day after tomorrow", d(20), None),
+        ("friday after lunch", d(20), "13:00"),
+        ("deliver monday after 2", d(23), "14:00"),
+    ],
+)
+def test_a_day_asked_with_after_a_time_is_still_the_day_asked(
+    text: str, asked: date, after: str | None
+) -> None:
+    when = parse_when(text, WEDNESDAY)
+    assert (when.date, when.after, when.ruled_out) == (asked, after, ())

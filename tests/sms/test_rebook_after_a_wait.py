@@ -121,6 +121,9 @@ async def test_a_wait_that_names_a_person_still_goes_to_a_person(maria, sms_serv
         ("hold it a week, I'll get back to you if it changes", "en", "1) Tue Mar 11, 8-10am"),
         ("guárdenlo hasta el viernes", "es", "1) vie 7 mar, 8-10am"),
         ("retengan el paquete unos días", "es", "1) vie 7 mar, 8-10am"),
+        ("can you keep it over the weekend", "en", "1) Mon Mar 10, 8-10am"),
+        ("hold it for next week", "en", "1) Mon Mar 10, 8-10am"),
+        ("guárdenlo hasta después del jueves", "es", "1) vie 7 mar, 8-10am"),
     ],
 )
 async def test_a_hold_that_names_a_day_or_a_wait_is_a_rebook_not_before_then(
