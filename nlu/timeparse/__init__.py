@@ -14,10 +14,11 @@ English vocabulary. The conventions are the operator's, not the calendar's:
 - numeric dates are US month/day; a time with no day leaves the date empty;
 - days the customer rules out ("we're closed the 24th", "not wednesday") are never the day
   asked: `When.ruled_out` lists them, a habit ("fridays are bad") for the next few weeks;
-- a while the customer asks us to wait or is away ("hold it for a week", "away a few days",
-  "not for 3 days") means not before it is over, like "hold it until monday": the days until
-  then are ruled out (`durations`: couple = 2, few = 3, several = 4); `asks_to_wait` tells such
-  a message from a day asked;
+- "hold it until monday", "not before friday", "after friday" (from saturday), "keep it over
+  the weekend" (from monday) and a while the customer asks us to wait or is away ("hold it for
+  a week", "away a few days", "not for 3 days") mean not before then: the days until then are
+  ruled out (`absences`; `durations`: couple = 2, few = 3, several = 4); `asks_to_wait` tells
+  such a message from a day asked;
 - opening hours said ("we're only open 9-12 on saturdays", "we close at noon") are neither
   the window nor the day asked: `stated_hours` reads them, with the weekdays they name.
 

@@ -1,5 +1,6 @@
-"""Absences: "i'm out till sunday", "hold it until monday", "we're closed through friday": the
-days from today until the customer is back (or the day they asked us to wait for)."""
+"""Absences: "i'm out till sunday", "hold it until monday", "we're closed through friday", "not
+before friday", "after the weekend": the days from today until the customer is back (or the day
+they asked us to wait for). A while away ("for a week") is read in `durations`."""
 
 from __future__ import annotations
 
