@@ -19,6 +19,7 @@ from flows import (
     hold,
     identify,
     instructions,
+    misdelivery,
     options,
     rebook,
     refuse,
@@ -136,6 +137,8 @@ def _route(
         intent = "change_address"  # "I was told my delivery failed. I live in unit 12C"
     if intent == claims.FOLLOW_UP:
         return claims.follow_up(state, facts, policy, now)
+    if intent == misdelivery.WRONG_ITEM:  # "the package I got isn't mine"
+        return misdelivery.wrong_item(state, facts, policy, now)
     if intent == options.ASKS_FOR_OPTIONS:  # "what are my options?" right after a setback
         d = options.setback_just_told(state, facts, now)
         assert d is not None
@@ -283,9 +286,9 @@ def _answer_pending(
     """The answer to the question we asked last, or None when this message is about else."""
     kind = (state.pending or {}).get("kind")
     resume = (state.pending or {}).get("resume")
-    if _for_a_person(u) or u.intent in (claims.FOLLOW_UP, options.ASKS_FOR_OPTIONS):
-        # Asking for a person is never an answer to our question, nor is a claim, nor "what
-        # are my options?" (asked after "reply with the full address", say).
+    if _for_a_person(u) or u.intent in NOT_AN_ANSWER:
+        # Asking for a person is never an answer to our question, nor is a claim, "what are
+        # my options?" (asked after "reply with the full address", say) or a wrong package.
         return None
     if kind == "verify":
         if _not_an_attempt(u) and not identify.proves(u.text, facts.looked_up):
@@ -345,6 +348,9 @@ def _answer_pending(
     return None
 
 
+NOT_AN_ANSWER = frozenset({claims.FOLLOW_UP, options.ASKS_FOR_OPTIONS, misdelivery.WRONG_ITEM})
+
+
 def _moves_it(u: Understanding) -> bool:
     """ "New address is 12 Oak St apt 4, bring it friday" while picking a time: a change of
     address for sure, not a pick; the rebook would take its day and drop the address."""
@@ -372,6 +378,8 @@ def _read_by_rule(
     options?" right after a setback (a failed attempt, a closing time it may miss): the NLU
     calls it help, which would answer with the general menu.
     """
+    if misdelivery.received_someone_elses(u.text):  # "the box I got isn't mine" (NLU: missing)
+        return misdelivery.WRONG_ITEM
     # "when will someone get back to me?" names a person but asks when: the claim says.
     about_the_claim = claims.asks_about_claim(u.text, state, facts)
     if about_the_claim and (not _for_a_person(u) or claims.asks_when_answered(u.text)):

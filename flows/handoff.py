@@ -8,6 +8,11 @@ from flows.model import ConversationState, Decision, DeliveryFacts, OpenExceptio
 from flows.policy import Policy
 
 CASE_TYPE = "customer_message"  # the case that hands the conversation to a person
+# Someone else's package delivered to the customer (flows/misdelivery.py): dispatch has a
+# driver collect it, and a person texts the customer to arrange it.
+WRONG_ITEM_CASE = "misdelivery"
+# The cases after which a person, not the assistant, carries the conversation.
+PERSON_TAKES_OVER = frozenset({CASE_TYPE, WRONG_ITEM_CASE})
 
 REASONS = {
     "request_human": ("customer_request", "customer asked for a person"),
@@ -67,4 +72,6 @@ def to_person(
 
 def hands_off(decision: Decision) -> bool:
     """Whether the decision gives the conversation to a person."""
-    return any(isinstance(a, OpenException) and a.type == CASE_TYPE for a in decision.actions)
+    return any(
+        isinstance(a, OpenException) and a.type in PERSON_TAKES_OVER for a in decision.actions
+    )
