@@ -6,10 +6,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import changes
 from actions.changes import Turn
-from actions.claims import file_claim
+from actions.claims import add_evidence, file_claim, withdraw_claim
 from actions.exceptions import open_exception
 from flows.model import (
     Action,
+    AddClaimEvidence,
     FileClaim,
     HoldForPickup,
     OpenException,
@@ -18,6 +19,7 @@ from flows.model import (
     SaveInstructions,
     UpdateAddress,
     VerificationFailed,
+    WithdrawClaim,
 )
 
 
@@ -67,6 +69,22 @@ async def apply_actions(
                     description=action.description,
                     evidence_urls=action.evidence_urls,
                     transcript=transcript,
+                )
+            case WithdrawClaim():
+                await withdraw_claim(
+                    session,
+                    turn,
+                    delivery_id=action.delivery_id,
+                    kind=action.kind,
+                    customer_words=action.customer_words,
+                )
+            case AddClaimEvidence():
+                await add_evidence(
+                    session,
+                    turn,
+                    delivery_id=action.delivery_id,
+                    kind=action.kind,
+                    urls=action.evidence_urls,
                 )
             case OpenException():
                 await open_exception(

@@ -126,6 +126,13 @@ def yes_or_no(u: Understanding, question: Question = PLAIN) -> Answer | None:
     return "no"
 
 
+def by_phrases(text: str, question: Question) -> Answer | None:
+    """What the question's phrases alone say, without a first word or the NLU to fall back on:
+    for a reply that must say it in so many words ("found it behind the planter")."""
+    said, _ = _phrased(plain(text), question)
+    return said.pop() if len(said) == 1 else None
+
+
 def says_both(u: Understanding, question: Question) -> bool:
     """Phrases for yes and for no in one reply: ask again rather than guess."""
     return len(_phrased(plain(u.text), question)[0]) > 1

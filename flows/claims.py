@@ -7,135 +7,37 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flows.answers import (
-    SURE,
-    Question,
-    acknowledges,
-    new_request,
-    phrases,
-    picks_a_number,
-    plain,
-    yes_or_no,
+from flows.answers import SURE, acknowledges, new_request, picks_a_number, plain, yes_or_no
+from flows.claim_words import (
+    DAMAGE,
+    NOT_THERE,
+    PART_OF_AN_ORDER,
+    SENDS_PHOTO,
+    STILL_MISSING,
+    WRONG_PLACE,
+    asks_about_returning,
+    promises_photos,
+    says_found,
 )
 from flows.handoff import lost_or_damaged
 from flows.instructions import ON_THE_ROAD
-from flows.model import ConversationState, Decision, DeliveryFacts, Facts, FileClaim, Reply
+from flows.model import (
+    AddClaimEvidence,
+    ConversationState,
+    Decision,
+    DeliveryFacts,
+    Facts,
+    FileClaim,
+    Reply,
+    WithdrawClaim,
+)
 from flows.policy import Policy
 from flows.status import status_reply
 from nlu.understanding import Understanding
 
-_NOT = (
-    r"(?:didnt|did not|havent|have not|hasnt|has not|never|not|cant|cannot|couldnt|could not|"
-    r"unable to|dont|do not|doesnt|does not|wasnt|was not|isnt|is not|arent|aint|nobody|no one|"
-    r"nothing)"
-)
-_GET = (
-    r"(?:find|found|get|got|gotten|receive|received|recieved|see|seen|saw|come|came|arrive|"
-    r"arrived|show|showed|shown|turn|turned|deliver|delivered|locate|located|have|had|here|there|"
-    r"anywhere)"
-)
-_PLACE = (
-    r"(?:house|home|address|door|porch|building|place|apartment|apt|unit|street|location|spot|"
-    r"steps?|stoop|doorstep|gate|lobby|package|box|photo|picture|pic)"
-)
-# "Still missing? Reply YES": yes is still missing, no is found. A "no" that goes on about the
-# photo or the place is read by what follows it.
-STILL_MISSING = Question(
-    phrases=(
-        *phrases(
-            "no",
-            r"never ?mind|nvm|not missing|no longer missing|isnt missing|not lost|nothing wrong|"
-            r"no worries|no problem|not a problem|all good|all set|im good|were good|its fine|"
-            r"its ok|false alarm|my bad|my mistake",
-        ),
-        *phrases(
-            "yes",
-            rf"{_NOT}(?: \w+){{0,2}} {_GET}",
-            r"no (?:lo |la )?(?:encuentro|encontre|encontramos|tengo|veo|recibi|he recibido|"
-            r"ha llegado|llego|esta|aparece|aparecio)|todavia no|aun no|sigue sin|nunca llego",
-        ),
-        *phrases(
-            "no",
-            r"found|(?:see|saw|spotted) it|encontre|encontramos|aparecio|ya llego|(?:ya )?lo tengo|"
-            r"lo recibi",
-            r"(?:got|have|received|recieved|picked up|grabbed|located|retrieved) "
-            r"(?:it|them|the (?:package|box|parcel)|my (?:package|box|parcel))",
-            r"(?:its|it was|it is|it had been|(?:package|box|parcel) (?:is|was)) "
-            r"(?:here|there|in|at|on|behind|under|by|with|inside|outside|around|next to|beside|"
-            r"near)",
-            r"(?:neighbou?rs?|roommate|wife|husband|son|daughter|mom|mum|dad|partner|kids?|family|"
-            r"concierge|doorman|front desk|mail ?room|office|landlord|building manager|super) "
-            r"(?:had|has|took|got|grabbed|picked|brought|kept|was holding|is holding|signed)",
-            r"(?:showed|turned|popped) up|(?:it|package|box|parcel) (?:just )?(?:came|arrived)",
-        ),
-        *phrases(
-            "yes",
-            r"still (?:missing|nothing|no|not|waiting|havent|hasnt|cant|dont|gone|lost|looking|"
-            r"nowhere|isnt|wasnt|aint|empty)",
-            r"missing|stolen|stole|lost|gone|nowhere|disappeared|vanished|taken|no idea|"
-            r"where (?:is|did) it|wheres it",
-            r"not (?:even |really |actually )?(?:here|there|mine|ours|my|our|at|in|on|by|outside|"
-            r"anywhere|it|the right|what|where)",
-            r"(?:isnt|wasnt|arent|aint|is not|was not|are not) (?:even |really |actually )?"
-            r"(?:mine|ours|my|our|it|the right|what|where)",
-            rf"(?:wrong|different|another|other|someone elses|somebody elses) {_PLACE}",
-            r"(?:someone|somebody) elses|nothing|never|no (?:package|box|parcel|sign|trace)",
-            r"(?:already|i) checked|checked (?:everywhere|all over|already|twice)|"
-            r"looked everywhere",
-            r"claim|no es (?:mi|nuestra|nuestro)|otra (?:casa|puerta)|robaron|perdido|se perdio",
-        ),
-    ),
-    ok_means=None,  # "ok" to "please check with the neighbours" is "I'll check", not an answer
-    bare_no=True,
-)
-# "Please reply with a photo": yes is a photo to come, no is none (the claim opens without).
-SENDS_PHOTO = Question(
-    phrases=(
-        *phrases(
-            "no",
-            r"(?:no|dont|do not|didnt|did not|cant|cannot|couldnt|unable to|wont|forgot to|"
-            r"not able to) (?:have |take |took |send |get |make |got |taken )?(?:a |any |the )?"
-            r"(?:photos?|pictures?|pics?|images?|camera)",
-            r"(?:dont|do not|didnt|did not) (?:have|take|keep) (?:one|any|it)|"
-            r"(?:cant|cannot|couldnt) (?:take|send|get) (?:one|any|it)",
-            r"(?:threw|thrown|tossed|recycled|trashed|binned)|no tengo|sin foto|no puedo",
-        ),
-        *phrases(
-            "yes",
-            r"later|in a (?:bit|min|minute|sec|second)|one (?:sec|second|min|minute)|"
-            r"give me a (?:sec|second|min|minute)|hold on|will send|ill send|ill take|"
-            r"sending (?:it|now|one)|let me (?:take|get|find|grab)|luego|ahora se la mando",
-        ),
-    ),
-)
 # Delivered, or being handed over (the delivery system's scan may lag the handover): a package
 # still to come cannot have arrived broken.
 ARRIVED_OR_ARRIVING = frozenset({"delivered", "out_for_delivery", "arriving"})
-# "only got one box", "there's supposed to be 2", "where's the other one": part of the order.
-_PART_OF_AN_ORDER = re.compile(
-    r"\b(only (got|received|have|came)|just (got|one)|one (box|package|parcel|of)|other (one|box|"
-    r"package|parcel)|second (one|box|package)|supposed to be (2|two|3|three)|(2|two) (boxes|"
-    r"packages|parcels)|rest of|solo (llego|recibi)|el otro|la otra)\b"
-)
-# "wrong house in the pic", "that's not my porch": the proof of delivery shows another place.
-_PLACES = r"(?:house|home|door|front door|porch|building|address|place|apartment|apt|steps|stoop)"
-_WRONG_PLACE = re.compile(
-    rf"\b(?:wrong|not (?:my|our|the right)|isnt (?:my|our)|aint (?:my|our)) {_PLACES}\b|"
-    r"\bno es (?:mi|nuestra|nuestro) (?:casa|puerta|porche|edificio|direccion)\b|"
-    r"\b(?:casa|puerta|direccion) equivocada\b"
-)
-# A description of the damage is evidence too: the claim opens on it, a photo can follow.
-_DAMAGE = re.compile(
-    r"\b(broken|broke|crushed|smashed|dented|torn|ripped|wet|soaked|leak\w*|shattered|cracked|"
-    r"damaged?|scratched|bent|destroyed|ruined|spilled|spilt|opened|busted|missing (parts|"
-    r"pieces|items?)|roto|rota|danad[oa]|mojad[oa]|aplastad[oa])\b"
-)
-
-# What says the package is not there at all (a damage report may say "missing parts").
-_NOT_THERE = re.compile(
-    rf"\b(missing|stolen|lost|gone|nowhere|{_NOT}(?: \w+){{0,2}} {_GET}|no (?:package|box|parcel)|"
-    r"no (?:lo |la )?(?:encuentro|tengo|recibi)|nunca llego|robaron|perdido)\b"
-)
 
 
 def missing(
@@ -144,13 +46,13 @@ def missing(
     if d.status != "delivered":
         return Decision(status_reply(d), state)
     words = plain(u.text)
-    if _DAMAGE.search(words) and not _NOT_THERE.search(_DAMAGE.sub(" ", words)):
+    if DAMAGE.search(words) and not NOT_THERE.search(DAMAGE.sub(" ", words)):
         return damaged(state, d, facts, policy)  # "delivered but the box was smashed": it is there
     coming = [o for o in facts.deliveries if o.id != d.id and o.status in ON_THE_ROAD]
-    if coming and _PART_OF_AN_ORDER.search(plain(u.text)):  # "got one box, there should be 2"
+    if coming and PART_OF_AN_ORDER.search(plain(u.text)):  # "got one box, there should be 2"
         reply = Reply("claims.other_coming", {"delivered": d.tracking_number})
         return Decision(replace(reply, then=status_reply(coming[0])), state)
-    if _WRONG_PLACE.search(plain(u.text)):  # they have seen the photo: no need to ask again
+    if WRONG_PLACE.search(plain(u.text)):  # they have seen the photo: no need to ask again
         claim = FileClaim(d.id, "missing", description=_story(state))
         return Decision(_opened("claims.opened", d, policy), state.waiting_for(None), (claim,))
     asked = state.waiting_for("missing_confirm")
@@ -162,7 +64,7 @@ def missing(
 
 
 def answer_missing(
-    state: ConversationState, u: Understanding, d: DeliveryFacts, policy: Policy
+    state: ConversationState, u: Understanding, d: DeliveryFacts, facts: Facts, policy: Policy
 ) -> Decision | None:
     """The reply to "Still missing? Reply YES": read by what it says, not by its first word."""
     if picks_a_number(u):  # "1" to "Still missing? Reply YES" opens no claim on a guess
@@ -174,13 +76,59 @@ def answer_missing(
     if answer == "yes":
         claim = FileClaim(d.id, "missing", description=_story(state))
         return Decision(_opened("claims.opened", d, policy), done, (claim,))
+    if answer == "no" and _reports_damage(u):
+        # "got my package today but the item inside is broken": it came, and that is news
+        return arrived_damaged(done, u, d, facts, policy)
     if answer == "no":
-        return Decision(Reply("claims.found"), done)
+        return found(done, u, d)
     if new_request(u, own=frozenset({"report_missing_package"})):
         return None
     if acknowledges(u):  # "ok, I'll check": the question stays open
         return Decision(Reply("claims.missing_wait"), state)
     return _ask_once(state, "claims.missing_ask", "missing_confirm")
+
+
+def found(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision:
+    """The package turned up: glad to hear it, and a missing claim open for it is closed."""
+    if open_claim_kind(state, d) != "missing":
+        return Decision(Reply("claims.found"), state)
+    withdraw = WithdrawClaim(d.id, "missing", customer_words=u.text)
+    reply = Reply("claims.withdrawn", {"tracking": d.tracking_number})
+    return Decision(reply, _forget_claim(state, d), (withdraw,))
+
+
+def arrived_damaged(
+    state: ConversationState, u: Understanding, d: DeliveryFacts, facts: Facts, policy: Policy
+) -> Decision:
+    """It turned up, but damaged: glad it came (a missing claim for it closed), then the
+    damage flow, as if reported on its own."""
+    arrived = found(state, u, d)
+    damage = damaged(arrived.state, d, facts, policy)
+    assert arrived.reply is not None
+    news = {**arrived.reply.params, "damaged": True}
+    reply = Reply(arrived.reply.key, news, then=damage.reply)
+    return Decision(reply, damage.state, (*arrived.actions, *damage.actions))
+
+
+def _reports_damage(u: Understanding) -> bool:
+    """A damage report in an answer: the NLU sure of one, or the words of damage ("opened"
+    only with the NLU: "found it when I opened the door" is no damage)."""
+    if u.intent == "report_damaged_package" and u.confidence >= SURE:
+        return True
+    return DAMAGE.search(re.sub(r"\bopened\b", " ", plain(u.text))) is not None
+
+
+def open_claim_kind(state: ConversationState, d: DeliveryFacts) -> str | None:
+    """The kind of claim open for this delivery: the record's, or one opened in this
+    conversation (not on the record the webhook read yet when it was this same turn)."""
+    if d.open_claim:
+        return d.open_claim
+    return next((kind for delivery_id, kind, _ in state.claims if delivery_id == d.id), None)
+
+
+def _forget_claim(state: ConversationState, d: DeliveryFacts) -> ConversationState:
+    """The state once this delivery's claim is closed: no longer one to ask about."""
+    return replace(state, claims=tuple(c for c in state.claims if c[0] != d.id))
 
 
 def damaged(state: ConversationState, d: DeliveryFacts, facts: Facts, policy: Policy) -> Decision:
@@ -203,11 +151,14 @@ def answer_damaged(
     none" opens the claim; "I'll send it later" waits; anything else is asked again once."""
     if facts.media_urls:
         return _file_damaged(state, d, facts, policy)
+    if asks_about_returning(u.text):  # "do I need to send it back?": no, and the photo, please
+        keep = Reply("claims.keep_damaged", {"claim": False}, then=Reply("claims.ask_photo_again"))
+        return Decision(keep, state)
     answer = yes_or_no(u, SENDS_PHOTO)
     if answer == "no":
         return _file_damaged(state, d, facts, policy)
     describes = u.intent == "report_damaged_package" and u.confidence >= SURE
-    if describes or _DAMAGE.search(plain(u.text)):
+    if describes or DAMAGE.search(plain(u.text)):
         return _file_damaged(state, d, facts, policy)
     if new_request(u, own=frozenset({"report_damaged_package"})):
         return None
@@ -227,9 +178,86 @@ def _ask_once(state: ConversationState, key: str, kind: str) -> Decision | None:
 def _file_damaged(
     state: ConversationState, d: DeliveryFacts, facts: Facts, policy: Policy
 ) -> Decision:
+    if facts.media_urls and open_claim_kind(state, d) == "damaged":
+        return add_photos(state, d, facts)  # reported again, with the photo: the same claim
     claim = FileClaim(d.id, "damaged", description=_story(state), evidence_urls=facts.media_urls)
     key = "claims.opened" if facts.media_urls else "claims.opened_no_photo"
     return Decision(_opened(key, d, policy), state.waiting_for(None), (claim,))
+
+
+def add_photos(state: ConversationState, d: DeliveryFacts, facts: Facts) -> Decision:
+    """Photos for the damage claim already open: added to it, not a second claim."""
+    added = AddClaimEvidence(d.id, "damaged", evidence_urls=facts.media_urls)
+    reply = Reply(
+        "claims.photos_added", {"tracking": d.tracking_number, "count": len(facts.media_urls)}
+    )
+    return Decision(reply, state.about(d.id).waiting_for(None), (added,))
+
+
+# --- after a claim is open: the customer's news about it -------------------------------------
+
+FOUND = "found_after_claim"  # "found it behind the planter", with a missing claim open
+KEEP_DAMAGED = "damaged_item_asked"  # "do I need to send it back?", with a damage claim open
+PHOTOS = "photos_for_claim"  # "yes I have pictures", or the photos, for a damage claim
+NEWS = frozenset({FOUND, KEEP_DAMAGED, PHOTOS})
+
+
+def news_of(u: Understanding, state: ConversationState, facts: Facts) -> str | None:
+    """What the message tells about a claim open on this phone, whatever the NLU read in it
+    ("ok found it lol nevermind" is nothing to it, "should I return it?" a refusal), or None."""
+    # Photos alone (or with a few words) for the damage claim open; with a report naming a
+    # package ("DS555 came broken too") they go with that report.
+    sent_alone = not new_request(u) and not u.entities.tracking_number
+    if facts.media_urls and sent_alone and _claimed(state, facts, "damaged"):
+        return PHOTOS
+    if says_found(u.text) and _found_now(state, facts):
+        return FOUND
+    if asks_about_returning(u.text) and _claimed(state, facts, "damaged"):
+        return KEEP_DAMAGED
+    d = _claimed(state, facts, "damaged")
+    if (
+        d
+        and promises_photos(u.text)
+        and state.has_told("claims.opened_no_photo", d.tracking_number)
+    ):
+        return PHOTOS  # the claim was opened without a photo, and we asked for one
+    return None
+
+
+def answer_news(
+    news: str, state: ConversationState, u: Understanding, facts: Facts, policy: Policy
+) -> Decision:
+    """The answer to news_of's news: the claim closed, the item kept, the photos added."""
+    if news == FOUND:
+        d = _found_now(state, facts)
+        assert d is not None
+        if _reports_damage(u):  # "found it, but the box is crushed"
+            return arrived_damaged(state.about(d.id), u, d, facts, policy)
+        return found(state.about(d.id), u, d)
+    d = _claimed(state, facts, "damaged")
+    assert d is not None
+    if news == KEEP_DAMAGED:
+        return Decision(Reply("claims.keep_damaged", {"claim": True}), state.about(d.id))
+    if facts.media_urls:
+        return add_photos(state, d, facts)
+    return Decision(Reply("claims.send_photos", {"tracking": d.tracking_number}), state.about(d.id))
+
+
+def _found_now(state: ConversationState, facts: Facts) -> DeliveryFacts | None:
+    """The delivery "found it" is about: the one with a missing claim open, or the one whose
+    claim was just closed for it (said again, it is glad again rather than not understood)."""
+    d = facts.delivery(state.delivery_id)
+    if d is not None and state.has_told("claims.withdrawn", d.tracking_number):
+        return d
+    return _claimed(state, facts, "missing")
+
+
+def _claimed(state: ConversationState, facts: Facts, kind: str) -> DeliveryFacts | None:
+    """The delivery with a claim of this kind open: the conversation's, or the phone's only one
+    (with several, none is guessed)."""
+    open_ones = [d for d, claimed, _ in on_record(state, facts) if claimed == kind]
+    ours = [d for d in open_ones if d.id == state.delivery_id]
+    return (ours or open_ones)[0] if len(ours or open_ones) == 1 else None
 
 
 def _opened(key: str, d: DeliveryFacts, policy: Policy) -> Reply:

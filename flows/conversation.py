@@ -137,6 +137,8 @@ def _route(
         intent = "change_address"  # "I was told my delivery failed. I live in unit 12C"
     if intent == claims.FOLLOW_UP:
         return claims.follow_up(state, facts, policy, now)
+    if intent in claims.NEWS:  # "found it", "do I need to send it back?" with a claim open
+        return claims.answer_news(intent, state, u, facts, policy)
     if intent == misdelivery.WRONG_ITEM:  # "the package I got isn't mine"
         return misdelivery.wrong_item(state, facts, policy, now)
     if intent == options.ASKS_FOR_OPTIONS:  # "what are my options?" right after a setback
@@ -342,7 +344,7 @@ def _answer_pending(
         case "refuse_confirm":
             return refuse.answer(state, u, d)
         case "missing_confirm":
-            return claims.answer_missing(state, u, d, policy)
+            return claims.answer_missing(state, u, d, facts, policy)
         case "damage_photo":
             return claims.answer_damaged(state, u, d, facts, policy)
     return None
@@ -380,6 +382,8 @@ def _read_by_rule(
     """
     if misdelivery.received_someone_elses(u.text):  # "the box I got isn't mine" (NLU: missing)
         return misdelivery.WRONG_ITEM
+    if (news := claims.news_of(u, state, facts)) is not None and not _for_a_person(u):
+        return news  # about an open claim, whatever the NLU read ("ok found it lol nevermind")
     # "when will someone get back to me?" names a person but asks when: the claim says.
     about_the_claim = claims.asks_about_claim(u.text, state, facts)
     if about_the_claim and (not _for_a_person(u) or claims.asks_when_answered(u.text)):

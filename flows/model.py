@@ -186,6 +186,24 @@ class FileClaim:
 
 
 @dataclass(frozen=True, slots=True)
+class WithdrawClaim:
+    """The customer found the package: its open claim of this kind is closed, and its case."""
+
+    delivery_id: int
+    kind: str  # missing
+    customer_words: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddClaimEvidence:
+    """Photos sent for a claim already open (one opened without a photo)."""
+
+    delivery_id: int
+    kind: str  # damaged
+    evidence_urls: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class OpenException:
     """A case for dispatch. The transcript is already redacted (no access codes)."""
 
@@ -208,6 +226,8 @@ Action = (
     | ReturnToSender
     | HoldForPickup
     | FileClaim
+    | WithdrawClaim
+    | AddClaimEvidence
     | OpenException
     | VerificationFailed
 )
