@@ -22,6 +22,7 @@ from flows import (
     misdelivery,
     options,
     rebook,
+    refunds,
     refuse,
     several,
     smalltalk,
@@ -52,6 +53,14 @@ _DISPUTES_THE_ATTEMPT = re.compile(
     r"\b(?:i|we) (?:was|were|have been|'ve been|been) (?:home|here|at home)\b"
     r"(?: all (?:day|morning|afternoon))?|\bnadie (?:vino|toc[oó]|pas[oó]|lleg[oó])\b|"
     r"\b(?:estuve|estuvimos|estaba|estábamos|estabamos) en (?:casa|la casa)\b",
+    re.I,
+)
+
+# "How many stops before me?": the NLU hears "stop" and reads an opt-out (only the STOP keyword
+# opts out); how far the driver is, asked.
+_HOW_FAR = re.compile(
+    r"\bhow (?:many|much) (?:more )?(?:stops|deliveries|houses|homes)\b|\bstops? (?:away|left|"
+    r"before|until|till|ahead)\b|\bhow far\b|\bcu[aá]ntas (?:paradas|entregas)\b",
     re.I,
 )
 
@@ -137,6 +146,9 @@ def _route(
         intent = "change_address"  # "I was told my delivery failed. I live in unit 12C"
     if intent == claims.FOLLOW_UP:
         return claims.follow_up(state, facts, policy, now)
+    if intent == refunds.ASKS:
+        d = facts.delivery(state.delivery_id)
+        return refunds.answer(state, d, policy, on_phone=facts.deliveries)
     if intent in claims.NEWS:  # "found it", "do I need to send it back?" with a claim open
         return claims.answer_news(intent, state, u, facts, policy)
     if intent == misdelivery.WRONG_ITEM:  # "the package I got isn't mine"
@@ -350,7 +362,9 @@ def _answer_pending(
     return None
 
 
-NOT_AN_ANSWER = frozenset({claims.FOLLOW_UP, options.ASKS_FOR_OPTIONS, misdelivery.WRONG_ITEM})
+NOT_AN_ANSWER = frozenset(
+    {claims.FOLLOW_UP, options.ASKS_FOR_OPTIONS, misdelivery.WRONG_ITEM, refunds.ASKS}
+)
 
 
 def _moves_it(u: Understanding) -> bool:
@@ -394,8 +408,12 @@ def _read_by_rule(
     setback = options.setback_just_told(state, facts, now)
     if setback is not None and not asks_a_person and options.asks_for_options(u.text):
         return options.ASKS_FOR_OPTIONS
+    if u.intent in ("opt_out", "help", "out_of_scope", "nlu_fallback") and _HOW_FAR.search(u.text):
+        return "where_is_my_package"
     if new_request(u, own=frozenset({"give_delivery_instructions", "where_is_my_package"})):
         return None
+    if refunds.asks_for_money_back(u.text) and not _for_a_person(u):
+        return refunds.ASKS  # out of scope to the NLU; the store refunds, or a person decides
     # A dispute saved as a note for the driver would go unanswered: a person looks into it.
     misread = u.intent in ("give_delivery_instructions", "inform", "nlu_fallback", "out_of_scope")
     disputes = disputes_the_attempt(u.text, _the_delivery(state, facts))
