@@ -43,7 +43,7 @@ _STATES: tuple[tuple[re.Pattern[str], Callable[[DeliveryFacts], bool]], ...] = t
         (r"at the depot|held|for pickup", lambda d: d.status == "held_for_pickup"),
         (
             # "the one that was refused", "the one going back": as a list line says it.
-            r"refused|rejected|returned|going back|being returned|returning|rechazad[oa]|"
+            r"refused|rejected|returned|going back|sent back|being returned|returning|rechazad[oa]|"
             r"devuelt[oa]|devolviendo",
             lambda d: d.status in GOING_BACK or d.failure_reason == "refused",
         ),

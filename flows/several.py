@@ -53,8 +53,11 @@ _WORDS = re.compile(r"[a-z]+")
 _FILLER = frozenset({"and", "what", "about", "how", "ok", "okay", "please", "pls", "then", "y"})
 # A question about where they are or how they are doing, the NLU's reading aside.
 _ASKS = re.compile(
-    r"\b(?:where|when|status|update|updates|track|tracking|news|what about|how about|hows|"
-    r"how are|donde|cuando|estado|como van|que paso|noticias|y mis)\b"
+    r"\b(?:where|when|status|update|updates|track|tracking|check|news|what about|how about|"
+    r"hows|how are|donde|cuando|estado|como van|que paso|noticias|y mis|revis\w+)\b|"
+    # "did both of my packages arrive?", "have my orders shipped?", "llegaron mis paquetes?"
+    r"\b(?:did|have|has|will|are|were|is)\b.{0,30}\b(?:arrive\w*|come|coming|delivered|"
+    r"ship\w*|get here)\b|\bllega\w*"
 )
 
 
