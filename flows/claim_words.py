@@ -28,7 +28,8 @@ _NOT_FOUND = phrases(
     "yes",
     rf"{_NOT}(?: \w+){{0,2}} {_GET}",
     r"no (?:lo |la )?(?:encuentro|encontre|encontramos|tengo|veo|recibi|he recibido|"
-    r"ha llegado|llego|esta|aparece|aparecio)|todavia no|aun no|sigue sin|nunca llego",
+    r"ha llegado|llego|esta|aparece|aparecio|tenia|tiene|recogio)|todavia no|aun no|sigue sin|"
+    r"nunca llego",
 )
 # The package turned up, said of the package itself: "found it behind the planter", "my
 # neighbor had it", "it was in the mailroom", "ya lo encontré".
@@ -47,6 +48,10 @@ _FOUND_IT = phrases(
     r"concierge|doorman|front desk|mail ?room|office|landlord|building manager|super) "
     r"(?:had|has|took|got|grabbed|picked|brought|kept|was holding|is holding|signed)",
     r"(?:showed|turned|popped) up|(?:it|package|box|parcel) (?:just )?(?:came|arrived)",
+    # "lo tenía el vecino", "mi vecina lo recogió"
+    r"(?:lo|la) (?:tenia|tiene|recogio|guardo|recibio) (?:el|la|mi|un|una) (?:vecin[oa]|portero|"
+    r"conserje|esposa|esposo|hij[oa]|mama|papa)|(?:vecin[oa]|portero|conserje|esposa|esposo|"
+    r"hij[oa]|mama|papa) (?:lo|la) (?:tenia|tiene|recogio|guardo|recibio)",
 )
 # Still not there, in other words: "still nothing", "wrong house", "stolen".
 _STILL_GONE = phrases(
@@ -133,7 +138,8 @@ WRONG_PLACE = re.compile(
 DAMAGE = re.compile(
     r"\b(broken|broke|crushed|smashed|dented|torn|ripped|wet|soaked|leak\w*|shattered|cracked|"
     r"damaged?|scratched|bent|destroyed|ruined|spilled|spilt|opened|busted|missing (parts|"
-    r"pieces|items?)|roto|rota|danad[oa]|mojad[oa]|aplastad[oa])\b"
+    r"pieces|items?)|roto|rota|danad[oa]|mojad[oa]|aplastad[oa]|not working|(?:doesnt|does not|"
+    r"dont|do not|wont|will not) (?:work|turn on)|no (?:funciona|sirve|prende|enciende))\b"
 )
 
 # What says the package is not there at all (a damage report may say "missing parts").
@@ -146,7 +152,7 @@ NOT_THERE = re.compile(
 # "Do I need to send it back?", "what do I do with the broken one", "¿lo tengo que devolver?":
 # about the damaged item, not a refusal of a delivery (the NLU reads them as refuse_delivery).
 RETURN_IT = re.compile(
-    r"\b(send|ship|mail|bring|take|give) (it|them|this|that|the \w+( \w+)?) back\b|"
+    r"\b(send|ship|mail|bring|take|give|want|need) (it|them|this|that|the \w+( \w+)?) back\b|"
     r"\b(send|ship|mail) back\b|\breturn (it|them|this|that|the)\b|"
     r"\bwhat (do|should|can|shall|must) (i|we) do with\b|"
     r"\b(keep|toss|trash|dispose of|get rid of) (it|them|this|that|the)\b|"

@@ -111,11 +111,13 @@ def arrived_damaged(
 
 
 def _reports_damage(u: Understanding) -> bool:
-    """A damage report in an answer: the NLU sure of one, or the words of damage ("opened"
-    only with the NLU: "found it when I opened the door" is no damage)."""
-    if u.intent == "report_damaged_package" and u.confidence >= SURE:
-        return True
-    return DAMAGE.search(re.sub(r"\bopened\b", " ", plain(u.text))) is not None
+    """A damage report in an answer: the words of damage ("opened" only when the NLU is sure
+    of one: "found it when I opened the door" is no damage; and the NLU alone is not enough:
+    it reads "package was in the lobby the whole time" as damage)."""
+    words = plain(u.text)
+    if u.intent != "report_damaged_package" or u.confidence < SURE:
+        words = re.sub(r"\bopened\b", " ", words)
+    return DAMAGE.search(words) is not None
 
 
 def open_claim_kind(state: ConversationState, d: DeliveryFacts) -> str | None:

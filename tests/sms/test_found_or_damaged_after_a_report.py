@@ -41,6 +41,7 @@ async def _missing_claim_opened(maria, sms_services, nlu) -> None:
         ("nvm it was at my neighbors", Says("deny", 0.43)),
         ("got it, it was in the mailroom", Says("report_damaged_package", 0.57)),
         ("my wife picked it up, sorry", Says("hold_for_pickup", 0.9)),
+        ("package was in the lobby the whole time", Says("report_damaged_package", 0.74)),
     ],
 )
 async def test_found_after_the_claim_closes_it_as_withdrawn(
@@ -71,8 +72,15 @@ async def test_found_said_twice_closes_the_claim_once(maria, sms_services, nlu):
         assert await count(sms_services, OutboxEvent, OutboxEvent.topic == topic) == 1
 
 
+@pytest.mark.parametrize(
+    ("text", "nlu_reads"),
+    [
+        ("ya lo encontré", Says("affirm", 0.32, language="es")),
+        ("lo tenía el vecino", Says("out_of_scope", 0.55, language="es")),
+    ],
+)
 async def test_found_in_spanish_closes_a_claim_on_record_in_a_new_conversation(
-    maria, sms_services, nlu
+    maria, sms_services, nlu, text, nlu_reads
 ):
     # Opened in a conversation long gone (or by dispatch): the record says it is open.
     delivery_id = await seed_delivery(sms_services, **DELIVERED)
@@ -81,8 +89,8 @@ async def test_found_in_spanish_closes_a_claim_on_record_in_a_new_conversation(
         session.add(case)
         await session.flush()
         session.add(Claim(delivery_id=delivery_id, exception_id=case.id, kind="missing"))
-    nlu.script["ya lo encontré"] = Says("affirm", 0.32, language="es")
-    reply = await maria.says("ya lo encontré")
+    nlu.script[text] = nlu_reads
+    reply = await maria.says(text)
     assert "Cerramos el reclamo de DS20461187" in reply, reply
     [claim] = await rows(sms_services, Claim)
     assert claim.status == ClaimStatus.CLOSED
@@ -142,6 +150,15 @@ async def test_arrived_but_broken_in_the_answer_is_a_damage_report(maria, sms_se
     assert (claim.kind, claim.evidence_urls) == ("damaged", [PHOTO])
 
 
+async def test_found_in_a_place_the_nlu_reads_as_damage_is_found(maria, sms_services, nlu):
+    nlu.script["it says delivered but i don't see it anywhere"] = Says("report_missing_package")
+    nlu.script["package was in the lobby the whole time"] = Says("report_damaged_package", 0.74)
+    await seed_delivery(sms_services, **DELIVERED)
+    await maria.says("it says delivered but I don't see it anywhere")
+    assert "Glad to hear it" in await maria.says("package was in the lobby the whole time")
+    assert await count(sms_services, Claim) == 0
+
+
 async def test_found_damaged_after_a_missing_claim_closes_it_and_asks_for_a_photo(
     maria, sms_services, nlu
 ):
@@ -176,6 +193,8 @@ async def _damage_claim_opened_without_a_photo(maria, sms_services, nlu, languag
         ("do I need to send it back?", Says("refuse_delivery", 0.91)),
         ("should I return it?", Says("refuse_delivery", 0.88)),
         ("what do I do with the broken one", Says("nlu_fallback", 0.09)),
+        ("do you want it back?", Says("refuse_delivery", 0.42)),
+        ("can I throw it away?", Says("nlu_fallback", 0.25)),
     ],
 )
 async def test_asking_whether_to_return_the_damaged_item_is_told_to_keep_it(
