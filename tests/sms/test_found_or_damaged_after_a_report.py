@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
-from sms_helpers import Says, count, rows, seed_delivery
+from sms_helpers import Phone, Says, count, rows, seed_delivery
 
+from bot.app import create_app
 from data.models import Claim, DeliveryException, OutboxEvent
 from data.types import ClaimStatus, DeliveryStatus, ExceptionStatus
 
@@ -263,3 +265,46 @@ async def test_without_a_damage_report_sending_it_back_is_still_a_refusal(maria,
     nlu.script["do i need to send it back?"] = Says("refuse_delivery", 0.91)
     await seed_delivery(sms_services, status=DeliveryStatus.SCHEDULED)
     assert "keep the item" not in await maria.says("do I need to send it back?")
+
+
+async def test_the_claims_record_on_both_stores(sms_services_any_db):
+    """Closed as withdrawn, photos added: what dispatch reads, on SQLite and PostgreSQL."""
+    services = sms_services_any_db
+    services.nlu.script.update(
+        {
+            "ds20461187": Says("inform", entities={"tracking_number": "DS20461187"}),
+            "ds2": Says("inform", entities={"tracking_number": "DS2"}),
+            "missing": Says("report_missing_package"),
+            "yes": Says("affirm"),
+            "found it": Says("affirm", 0.34),
+            "broken": Says("report_damaged_package"),
+            "the lid is cracked": Says("report_damaged_package"),
+            "": Says("nlu_fallback", 0.2),
+        }
+    )
+    await seed_delivery(services, **DELIVERED)
+    await seed_delivery(services, tracking="DS2", **DELIVERED)
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(services=services)),
+        base_url="http://app.internal",
+    )
+    customer = Phone(client, services, "+12015550123")
+    async with client:
+        await customer.says("DS20461187")
+        await customer.says("missing")
+        assert "opened a claim for DS20461187" in await customer.says("yes")
+        assert "closed the claim" in await customer.says("found it")
+        await customer.says("DS2")
+        await customer.says("broken")
+        assert "opened a claim for DS2." in await customer.says("the lid is cracked")
+        assert "added your photo" in await customer.says("", media=[PHOTO])
+    missing, damaged = await rows(services, Claim)
+    assert (missing.kind, missing.status) == ("missing", ClaimStatus.CLOSED)
+    assert (damaged.kind, damaged.status, damaged.evidence_urls) == (
+        "damaged",
+        ClaimStatus.OPEN,
+        [PHOTO],
+    )
+    cases = {case.id: case for case in await rows(services, DeliveryException)}
+    assert cases[missing.exception_id].status == ExceptionStatus.RESOLVED
+    assert cases[damaged.exception_id].details["evidence_urls"] == [PHOTO]
