@@ -19,6 +19,12 @@ from nlu.understanding import Entities, Understanding
 MAX_LISTED = 3
 _WORDS = re.compile(r"[a-z0-9]+")
 _LEADING_CLAUSE = re.compile(r"[,.;:!?]|\s(?:and|but|y|pero)\s", re.I)
+# "the first one", "the 2nd package", "el segundo" inside a longer message.
+_ORDINAL = re.compile(
+    r"\b(?:the|el|la)\s+(first|second|third|last|1st|2nd|3rd|primer[oa]?|segund[oa]|"
+    r"tercer[oa]?|ultim[oa])(?:\s+(?:one|package|box|parcel|order|delivery|paquete))?\b",
+    re.I,
+)
 
 
 def resolve(
@@ -57,13 +63,16 @@ def resolve(
 def answer_pick(
     state: ConversationState, u: Understanding, facts: Facts
 ) -> tuple[DeliveryFacts | None, ConversationState]:
-    """A number from the short list (alone, or leading the message), a tracking number or its
-    last digits, or a description ("the one that's not delivered yet") picks the delivery."""
+    """A number from the short list (alone, leading the message, or "the first one" in it), a
+    tracking number or its last digits, or a description ("the one that's not delivered yet")
+    picks the delivery."""
     ids = state.pending.get("ids", []) if state.pending else []
     listed = [d for d in (facts.delivery(i) for i in ids) if d is not None]
     picked = pick_index(u.text, len(ids))
-    if picked is None:  # "the second one, send it back": the pick, then what they want of it
-        picked = pick_index(_LEADING_CLAUSE.split(u.text, maxsplit=1)[0], len(ids))
+    if picked is None:  # "2, send it back", "reschedule the first one": the pick and a request
+        said = _ORDINAL.search(u.text)
+        clause = said.group(1) if said else _LEADING_CLAUSE.split(u.text, maxsplit=1)[0]
+        picked = pick_index(clause, len(ids))
     chosen = facts.delivery(ids[picked]) if picked is not None else None
     chosen = chosen or described(u.text, listed, state.delivery_id)
     if chosen:

@@ -228,3 +228,17 @@ async def test_the_package_picked_with_its_request_gets_that_request(maria, sms_
     await maria.says("where are my packages")
     reply = await maria.says("the second one, I don't want it, send it back")
     assert reply.startswith("Refuse DS66666666 and send it back")
+
+
+@pytest.mark.parametrize(
+    "text", ["please send the second one back", "i don't want the 2nd package, return it"]
+)
+async def test_a_request_naming_one_of_the_list_by_its_place_is_about_it(
+    maria, sms_services, nlu, text
+):
+    nlu.script["where are my packages"] = WHERE
+    nlu.script[text] = Says("refuse_delivery", 0.99)
+    await seed_delivery(sms_services, tracking="DS55555555")
+    await seed_delivery(sms_services, tracking="DS66666666")
+    await maria.says("where are my packages")
+    assert (await maria.says(text)).startswith("Refuse DS66666666 and send it back")
