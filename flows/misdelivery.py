@@ -16,9 +16,17 @@ from datetime import datetime
 
 from flows.answers import plain
 from flows.handoff import WRONG_ITEM_CASE
-from flows.model import ConversationState, Decision, Facts, OpenException, Reply
+from flows.model import (
+    ON_THE_WAY,
+    ConversationState,
+    Decision,
+    DeliveryFacts,
+    Facts,
+    OpenException,
+    Reply,
+)
 from flows.policy import Policy
-from flows.several import recently_delivered
+from flows.several import current, recently_delivered
 
 WRONG_ITEM = "report_wrong_item"  # the intent such a message gets (no NLU intent reads it)
 REASON = "wrong_item_received"
@@ -36,7 +44,9 @@ _NOT_THEIRS = tuple(
         # "someone else's name on it", "somebody else's package" (not "to someone else's house")
         r"(?<!\bto )(?<!\bat )(?<!\bin )(?<!\bwent )\b(?:someone|somebody|some one) elses\b"
         r"(?! (?:house|home|door|porch|place|apartment|building))",
-        rf"\bwrong {_PACKAGE}\b|\b{_PACKAGE} (?:equivocad[oa]|incorrect[oa]|ajen[oa])\b",
+        # "the wrong package" (not "the wrong package number": a tracking number mixed up)
+        rf"\bwrong {_PACKAGE}\b(?! (?:number|tracking|id|code|info))|"
+        rf"\b{_PACKAGE} (?:equivocad[oa]|incorrect[oa]|ajen[oa])\b",
         rf"\bneighbou?rs {_PACKAGE}\b|\b{_PACKAGE} del? (?:mi |la )?vecin[oa]\b",
         # "this box is for my neighbor", "it belongs to 45 Elm", "addressed to someone else"
         r"\b(?:is|was|its|are|were|belongs|addressed|labell?ed|made out|meant)\s+"
@@ -68,7 +78,9 @@ def wrong_item(state: ConversationState, facts: Facts, policy: Policy, now: date
     package of theirs delivered lately may be the one swapped: the case says so, and so does
     the reply."""
     own = next(iter(recently_delivered(facts, now)), None)
-    d = own or facts.delivery(state.delivery_id)
+    # One of theirs still on today's route: its driver passes by and can collect it.
+    passing = next((x for x in current(facts, now) if _on_the_way_today(x)), None)
+    d = own or passing or facts.delivery(state.delivery_id)
     if d is None and len(facts.deliveries) == 1:
         d = facts.deliveries[0]
     subject = d.tracking_number if d is not None else "no delivery on this phone"
@@ -78,6 +90,8 @@ def wrong_item(state: ConversationState, facts: Facts, policy: Policy, now: date
     )
     if own is not None:  # d is their own, delivered: maybe swapped with the one they got
         summary += "; their own package shows delivered to them: check where it went"
+    elif d is not None and d is passing:
+        summary += "; their own is on today's route: its driver can collect it"
     case = OpenException(
         delivery_id=d.id if d is not None else None,
         type=WRONG_ITEM_CASE,
@@ -93,3 +107,7 @@ def wrong_item(state: ConversationState, facts: Facts, policy: Policy, now: date
         "tracking": own.tracking_number if own is not None else None,
     }
     return Decision(Reply("handoff.wrong_item", params), done, (case,))
+
+
+def _on_the_way_today(d: DeliveryFacts) -> bool:
+    return d.on_todays_route and d.status in ON_THE_WAY

@@ -80,6 +80,23 @@ async def test_in_spanish_the_same(maria, sms_services, nlu, text):
     assert case.reason_code == "wrong_item_received"
 
 
+async def test_with_one_of_theirs_on_todays_route_its_driver_can_collect_it(
+    maria, sms_services, nlu
+):
+    nlu.script["they delivered the wrong package"] = MISSING
+    await seed_delivery(sms_services, tracking="DS10000001")
+    passing = await seed_delivery(
+        sms_services,
+        tracking="DS10000002",
+        status=DeliveryStatus.OUT_FOR_DELIVERY,
+        on_route_today=True,
+    )
+    reply = await maria.says("they delivered the wrong package")
+    assert "keep that package aside" in reply and "DS1000000" not in reply
+    [case] = await rows(sms_services, DeliveryException)
+    assert case.delivery_id == passing and "its driver can collect it" in case.summary
+
+
 async def test_a_phone_with_no_delivery_still_gets_a_person(stranger, sms_services, nlu):
     nlu.script["they delivered the wrong package"] = MISSING
     reply = await stranger.says("they delivered the wrong package")
@@ -122,6 +139,8 @@ async def test_their_own_package_missing_is_still_a_missing_package(maria, sms_s
         "lo entregaron en la casa del vecino",
         "the window is for 2 pm, I got the text",
         "I never got my package",
+        "I think I have the wrong package number",
+        "you texted me about the wrong package",
     ],
 )
 def test_their_own_package_gone_elsewhere_or_instructions_are_not_read_so(text):
