@@ -32,6 +32,14 @@ WRONG_ITEM = "report_wrong_item"  # the intent such a message gets (no NLU inten
 REASON = "wrong_item_received"
 
 _PACKAGE = r"(?:package|packages|box|boxes|parcel|parcels|delivery|paquete|caja)"
+# Someone else, or somewhere else: "my neighbor", "the house next door", "45 Elm".
+_ELSEWHERE = (
+    r"(?:my |the |our |a )?(?:neighbou?rs?|someone else|somebody else|"
+    r"(?:(?:house|apartment|unit|place|building) )?next door|"
+    r"another (?:person|customer|address|house|apartment|unit|name)|a different|"
+    r"\d+\s+(?!am\b|pm\b|oclock|hours?\b|minutes?\b|mins?\b|days?\b)[a-z]+)"
+)
+_NAME = r"\b(?:different|wrong|another|other|someone elses) (?:persons |peoples )?names?\b"
 # Their own went elsewhere ("delivered it to someone else's house"): missing, not this.
 _NOT_THEIRS = tuple(
     re.compile(p)
@@ -48,19 +56,22 @@ _NOT_THEIRS = tuple(
         rf"\bwrong {_PACKAGE}\b(?! (?:number|tracking|id|code|info))|"
         rf"\b{_PACKAGE} (?:equivocad[oa]|incorrect[oa]|ajen[oa])\b",
         rf"\bneighbou?rs {_PACKAGE}\b|\b{_PACKAGE} del? (?:mi |la )?vecin[oa]\b",
-        # "this box is for my neighbor", "it belongs to 45 Elm", "addressed to someone else"
+        # "this box is for my neighbor", "it belongs to 45 Elm", "a box for 12 Oak St"
         r"\b(?:is|was|its|are|were|belongs|addressed|labell?ed|made out|meant)\s+"
-        r"(?:actually |really |clearly |obviously |supposed to be )?(?:for|to)\s+"
-        r"(?:my |the |our |a )?(?:neighbou?rs?|someone else|somebody else|next door|"
-        r"another (?:person|customer|address|house|apartment|unit|name)|a different|"
-        r"\d+\s+(?!am\b|pm\b|oclock|hours?\b|minutes?\b|mins?\b|days?\b)[a-z]+)",
+        rf"(?:actually |really |clearly |obviously |supposed to be )?(?:for|to)\s+{_ELSEWHERE}",
+        rf"\b{_PACKAGE} (?:for|addressed to|labell?ed for) {_ELSEWHERE}",
+        # "the box has a different name", "the wrong name on the label" (a wrong address on it
+        # may be their own package's)
+        rf"\b(?:{_PACKAGE}|label|it)\b.{{0,24}}\b(?:has|had|with|shows|says) (?:a |the )?{_NAME}",
+        rf"{_NAME} (?:\w+ ){{0,3}}?on (?:it|the (?:box|package|label|parcel))\b",
         r"\b(?:es|son|era) (?:para|de) (?:mi |el |la |los |las )?vecin[oa]s?\b|"
         r"\b(?:de|para) otra persona\b|\bde alguien mas\b|\b(?:otro nombre|nombre de otr[oa])\b",
     )
 )
 # ...and it is in their hands: got, delivered, left, on the label ("me entregaron", "recibí").
 _HAS_IT = re.compile(
-    r"\b(?:got|gotten|received|receive|delivered|dropped|left|came|arrived|brought|have|has|"
+    r"\b(?:got|gotten|received|receive|delivered|dropped|left|came|arrived|brought|gave|given|"
+    r"handed|have|has|"
     rf"had|label|name|addressed|porch|doorstep|mailbox|opened|this {_PACKAGE}|"
     r"me (?:entregaron|dejaron|llego|trajeron)|recibi|llego|tengo|tiene|dejaron|entregaron|"
     r"trajeron|este paquete|esta caja|etiqueta|nombre)\b"

@@ -30,12 +30,17 @@ SAID = [
     "got a box addressed to someone else",
     "there's a package on my porch with someone else's name",
     "the box you left is for 45 Elm St",
+    "hey the box on my porch has a different name and address on it",
+    "I think the driver gave me someone else's parcel",
+    "this package belongs to the house next door",
+    "the driver handed me a box for 12 Oak St",
 ]
 SAID_IN_SPANISH = [
     "me entregaron un paquete que no es mío",
     "recibí un paquete de otra persona",
     "me dejaron la caja del vecino",
     "el paquete que llegó no es mío, tiene otro nombre",
+    "recibí una caja que es para otra persona",
 ]
 
 
@@ -141,6 +146,9 @@ async def test_their_own_package_missing_is_still_a_missing_package(maria, sms_s
         "I never got my package",
         "I think I have the wrong package number",
         "you texted me about the wrong package",
+        "my package has the wrong address on it",
+        "can I put a different name on the delivery?",
+        "I have a different name than the one on the account",
     ],
 )
 def test_their_own_package_gone_elsewhere_or_instructions_are_not_read_so(text):
