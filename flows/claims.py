@@ -41,13 +41,22 @@ ARRIVED_OR_ARRIVING = frozenset({"delivered", "out_for_delivery", "arriving"})
 
 
 def missing(
-    state: ConversationState, u: Understanding, d: DeliveryFacts, facts: Facts, policy: Policy
+    state: ConversationState,
+    u: Understanding,
+    d: DeliveryFacts,
+    facts: Facts,
+    policy: Policy,
+    now: datetime,
 ) -> Decision:
     if d.status != "delivered":
         return Decision(status_reply(d), state)
     words = plain(u.text)
     if DAMAGE.search(words) and not NOT_THERE.search(DAMAGE.sub(" ", words)):
         return damaged(state, d, facts, policy)  # "delivered but the box was smashed": it is there
+    if open_claim_kind(state, d) == "missing":
+        # "still nothing", "it was stolen" with the claim open: where it stands, not the
+        # neighbours and "Still missing?" again
+        return follow_up(state.about(d.id), facts, policy, now)
     coming = [o for o in facts.deliveries if o.id != d.id and o.status in ON_THE_ROAD]
     if coming and PART_OF_AN_ORDER.search(plain(u.text)):  # "got one box, there should be 2"
         reply = Reply("claims.other_coming", {"delivered": d.tracking_number})

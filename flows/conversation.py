@@ -236,7 +236,7 @@ def _act(
         case "refuse_delivery":
             return refuse.start(state, d)
         case "report_missing_package":
-            return claims.missing(state, u, d, facts, policy)
+            return claims.missing(state, u, d, facts, policy, now)
         case "report_damaged_package":
             return claims.damaged(state, d, facts, policy)
         case "hold_for_pickup" if hold.later_delivery(u):

@@ -10,8 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from sms_helpers import Phone, Says, count, rows, seed_delivery
+from sms_helpers import NOW, Phone, Says, count, rows, seed_delivery
 
+from actions.changes import Turn
+from actions.claims import file_claim
 from bot.app import create_app
 from data.models import Claim, DeliveryException, OutboxEvent
 from data.types import ClaimStatus, DeliveryStatus, ExceptionStatus
@@ -126,10 +128,36 @@ async def test_found_without_a_claim_is_glad_and_closes_nothing(maria, sms_servi
     assert await count(sms_services, OutboxEvent, OutboxEvent.topic == "claim.closed") == 0
 
 
-async def test_missing_said_again_after_the_claim_opens_no_second_claim(maria, sms_services, nlu):
+@pytest.mark.parametrize(
+    "text", ["it says delivered but I don't see it anywhere", "my package was stolen"]
+)
+async def test_missing_said_again_after_the_claim_says_where_the_claim_stands(
+    maria, sms_services, nlu, text
+):
     await _missing_claim_opened(maria, sms_services, nlu)
-    await maria.says("it says delivered but I don't see it anywhere")
-    await maria.says("i checked the porch and the back door, nothing")
+    nlu.script["my package was stolen"] = Says("report_missing_package", 0.9)
+    maria.now += timedelta(hours=3)
+    reply = await maria.says(text)
+    assert "claim for DS20461187 is open" in reply and "Still missing" not in reply, reply
+    assert await count(sms_services, Claim) == 1
+    assert await count(sms_services, DeliveryException) == 1
+
+
+async def test_a_claim_filed_twice_is_one_claim(sms_services):
+    """The action is idempotent too: a claim of the same kind still open is the one."""
+    delivery_id = await seed_delivery(sms_services, **DELIVERED)
+    for sid in ("SM1", "SM2"):
+        async with sms_services.sessions() as session, session.begin():
+            turn = Turn("+12015550123", NOW, sid, "America/New_York", 2)
+            await file_claim(
+                session,
+                turn,
+                delivery_id=delivery_id,
+                kind="missing",
+                description="not here",
+                evidence_urls=(),
+                transcript=(),
+            )
     assert await count(sms_services, Claim) == 1
     assert await count(sms_services, DeliveryException) == 1
 
