@@ -46,6 +46,9 @@ async def _sams_two(services) -> None:  # noqa: ANN001
         "where are both my packages",
         "what about my packages?",
         "any update on my orders",
+        "can you check on both packages",
+        "did both of my packages arrive?",
+        "when will my packages arrive",
     ],
 )
 async def test_all_of_them_asked_answers_each(customer, rasa_services, text):
@@ -107,6 +110,9 @@ async def test_send_it_back_after_picking_is_about_the_one_picked(customer, rasa
         "i got someone elses package",
         "wrong package delivered to me",
         "me entregaron un paquete que no es mío",
+        "hey the box on my porch has a different name and address on it",
+        "I think the driver gave me someone else's parcel",
+        "this package belongs to the house next door",
     ],
 )
 async def test_someone_elses_package_goes_to_dispatch(customer, rasa_services, text):
