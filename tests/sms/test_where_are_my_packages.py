@@ -242,3 +242,28 @@ async def test_a_request_naming_one_of_the_list_by_its_place_is_about_it(
     await seed_delivery(sms_services, tracking="DS66666666")
     await maria.says("where are my packages")
     assert (await maria.says(text)).startswith("Refuse DS66666666 and send it back")
+
+
+async def test_more_than_three_are_counted_not_listed(maria, sms_services, nlu):
+    nlu.script["where are my packages"] = WHERE
+    for n in range(1, 6):
+        await seed_delivery(sms_services, tracking=f"DS1000000{n}")
+    reply = await maria.says("where are my packages")
+    assert "3) DS10000003" in reply and "DS10000004" not in reply
+    assert "And 2 more: send its tracking number. Reply 1-3 for details." in reply
+    assert segments(reply) <= 2
+
+
+async def test_both_to_which_package_for_a_rebook_is_not_a_status_list(maria, sms_services, nlu):
+    nlu.script["reschedule"] = Says("reschedule_delivery")
+    nlu.script["both"] = NOTHING
+    await seed_delivery(sms_services, tracking="DS10000001")
+    await seed_delivery(
+        sms_services,
+        tracking="DS10000002",
+        status=DeliveryStatus.FAILED_ATTEMPT,
+        failure_reason="recipient_unavailable",
+        attempts=1,
+    )
+    assert (await maria.says("reschedule")).startswith("Which package?")
+    assert "Your packages" not in await maria.says("both")
