@@ -223,7 +223,7 @@ def news_of(u: Understanding, state: ConversationState, facts: Facts) -> str | N
         return PHOTOS
     if says_found(u.text) and _found_now(state, facts):
         return FOUND
-    if asks_about_returning(u.text) and _claimed(state, facts, "damaged"):
+    if asks_about_returning(u.text) and _about_the_damaged(state, u, facts):
         return KEEP_DAMAGED
     d = _claimed(state, facts, "damaged")
     if (
@@ -252,6 +252,19 @@ def answer_news(
     if facts.media_urls:
         return add_photos(state, d, facts)
     return Decision(Reply("claims.send_photos", {"tracking": d.tracking_number}), state.about(d.id))
+
+
+def _about_the_damaged(state: ConversationState, u: Understanding, facts: Facts) -> bool:
+    """ "Send it back" is about the damaged package: the conversation is about it, or about
+    none and no other package is still to come (that one could be refused); not when the
+    message names another."""
+    d = _claimed(state, facts, "damaged")
+    named = u.entities.tracking_number
+    if d is None or state.delivery_id not in (None, d.id) or named not in (None, d.tracking_number):
+        return False
+    return d.id == state.delivery_id or all(
+        o.status == "delivered" for o in facts.deliveries if o.id != d.id
+    )
 
 
 def _found_now(state: ConversationState, facts: Facts) -> DeliveryFacts | None:

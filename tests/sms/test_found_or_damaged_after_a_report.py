@@ -289,6 +289,18 @@ async def test_photos_promised_after_the_claim_are_asked_for_here_and_added(
     assert claim.evidence_urls == [PHOTO]
 
 
+async def test_sending_back_another_package_is_still_a_refusal_of_that_one(
+    maria, sms_services, nlu
+):
+    await _damage_claim_opened_without_a_photo(maria, sms_services, nlu)
+    await seed_delivery(sms_services, tracking="DS77", status=DeliveryStatus.SCHEDULED)
+    nlu.script["ds77: send it back, i don't want it"] = Says(
+        "refuse_delivery", entities={"tracking_number": "DS77"}
+    )
+    reply = await maria.says("DS77: send it back, I don't want it")
+    assert "keep the item" not in reply and "DS77" in reply, reply
+
+
 async def test_without_a_damage_report_sending_it_back_is_still_a_refusal(maria, sms_services, nlu):
     nlu.script["do i need to send it back?"] = Says("refuse_delivery", 0.91)
     await seed_delivery(sms_services, status=DeliveryStatus.SCHEDULED)
