@@ -19,10 +19,11 @@ from nlu.understanding import Entities, Understanding
 MAX_LISTED = 3
 _WORDS = re.compile(r"[a-z0-9]+")
 _LEADING_CLAUSE = re.compile(r"[,.;:!?]|\s(?:and|but|y|pero)\s", re.I)
-# "the first one", "the 2nd package", "el segundo" inside a longer message.
+# "the first one", "the 2nd package", "el segundo," inside a longer message ("the last 4
+# digits" is not one).
 _ORDINAL = re.compile(
     r"\b(?:the|el|la)\s+(first|second|third|last|1st|2nd|3rd|primer[oa]?|segund[oa]|"
-    r"tercer[oa]?|ultim[oa])(?:\s+(?:one|package|box|parcel|order|delivery|paquete))?\b",
+    r"tercer[oa]?|ultim[oa])(?:\s+(?:one|package|box|parcel|order|delivery|paquete)\b|\s*(?:[,.;!?]|$))",
     re.I,
 )
 

@@ -157,6 +157,7 @@ async def test_both_after_hearing_about_one_answers_each(maria, sms_services, nl
         ("the one being sent back", "DS44279345 is being returned to the sender."),
         ("the first one", "DS32887490 was delivered Tue Mar 4 at 8:43am."),
         ("the delivered one", "DS32887490 was delivered Tue Mar 4 at 8:43am."),
+        ("the last 4 digits 7490", "DS32887490 was delivered Tue Mar 4 at 8:43am."),
     ],
 )
 async def test_a_package_of_the_list_is_picked_as_the_list_showed_it(
