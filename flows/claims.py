@@ -131,7 +131,7 @@ def _reports_damage(u: Understanding) -> bool:
 
 def open_claim_kind(state: ConversationState, d: DeliveryFacts) -> str | None:
     """The kind of claim open for this delivery: the record's, or one opened in this
-    conversation (not on the record the webhook read yet when it was this same turn)."""
+    conversation."""
     if d.open_claim:
         return d.open_claim
     return next((kind for delivery_id, kind, _ in state.claims if delivery_id == d.id), None)
@@ -223,7 +223,7 @@ def news_of(u: Understanding, state: ConversationState, facts: Facts) -> str | N
         return PHOTOS
     if says_found(u.text) and _found_now(state, facts):
         return FOUND
-    if asks_about_returning(u.text) and _about_the_damaged(state, u, facts):
+    if asks_about_returning(u.text) and _the_damaged(state, u, facts):
         return KEEP_DAMAGED
     d = _claimed(state, facts, "damaged")
     if (
@@ -245,26 +245,41 @@ def answer_news(
         if _reports_damage(u):  # "found it, but the box is crushed"
             return arrived_damaged(state.about(d.id), u, d, facts, policy)
         return found(state.about(d.id), u, d)
+    if news == KEEP_DAMAGED:
+        d = _the_damaged(state, u, facts)
+        assert d is not None
+        if open_claim_kind(state, d) == "damaged":
+            return Decision(Reply("claims.keep_damaged", {"claim": True}), state.about(d.id))
+        # Told of the damage, but no claim yet: keep it, and the claim still wants its photo.
+        keep = Reply("claims.keep_damaged", {"claim": False}, then=Reply("claims.ask_photo_again"))
+        return Decision(keep, state.about(d.id).waiting_for("damage_photo", tries=1))
     d = _claimed(state, facts, "damaged")
     assert d is not None
-    if news == KEEP_DAMAGED:
-        return Decision(Reply("claims.keep_damaged", {"claim": True}), state.about(d.id))
     if facts.media_urls:
         return add_photos(state, d, facts)
     return Decision(Reply("claims.send_photos", {"tracking": d.tracking_number}), state.about(d.id))
 
 
-def _about_the_damaged(state: ConversationState, u: Understanding, facts: Facts) -> bool:
-    """ "Send it back" is about the damaged package: the conversation is about it, or about
-    none and no other package is still to come (that one could be refused); not when the
-    message names another."""
-    d = _claimed(state, facts, "damaged")
+def _the_damaged(state: ConversationState, u: Understanding, facts: Facts) -> DeliveryFacts | None:
+    """The damaged package "send it back" is about: the one with a damage claim, or the
+    delivered one this conversation is about when the customer told of damage in it. The
+    conversation is about it, or about none and no other package is still to come (that one
+    could be refused); not when the message names another."""
+    d = _claimed(state, facts, "damaged") or _damage_told(state, facts)
     named = u.entities.tracking_number
     if d is None or state.delivery_id not in (None, d.id) or named not in (None, d.tracking_number):
-        return False
-    return d.id == state.delivery_id or all(
-        o.status == "delivered" for o in facts.deliveries if o.id != d.id
-    )
+        return None
+    others_delivered = all(o.status == "delivered" for o in facts.deliveries if o.id != d.id)
+    return d if d.id == state.delivery_id or others_delivered else None
+
+
+def _damage_told(state: ConversationState, facts: Facts) -> DeliveryFacts | None:
+    """The conversation's delivered package, when the customer told of damage to it here."""
+    d = facts.delivery(state.delivery_id)
+    if d is None or d.status != "delivered":
+        return None
+    told = (text for who, text in state.transcript if who == "customer")
+    return d if any(DAMAGE.search(plain(text)) for text in told) else None
 
 
 def _found_now(state: ConversationState, facts: Facts) -> DeliveryFacts | None:

@@ -262,6 +262,21 @@ async def test_asking_to_return_it_while_the_photo_is_asked_keeps_the_question(
     assert claim.evidence_urls == [PHOTO]
 
 
+async def test_asking_to_return_it_after_the_photo_question_was_left_asks_for_it_again(
+    maria, sms_services, nlu
+):
+    nlu.script["my package arrived broken"] = Says("report_damaged_package")
+    nlu.script["should i return it?"] = Says("refuse_delivery", 0.88)
+    await seed_delivery(sms_services, **DELIVERED)
+    await maria.says("my package arrived broken")
+    await maria.says("hmm")  # not understood: the photo asked again
+    await maria.says("zzz")  # the question left (and, twice not understood, a person told)
+    reply = await maria.says("should I return it?")
+    assert "keep the item and all its packaging for now" in reply and "photo" in reply, reply
+    assert "can't be refused" not in reply
+    assert "opened a claim" in await maria.says("", media=[PHOTO])
+
+
 @pytest.mark.parametrize(
     ("text", "nlu_reads", "language", "said"),
     [
