@@ -32,9 +32,7 @@ async def test_a_refund_for_a_package_on_its_way_points_to_the_store(maria, sms_
     assert "DS20461187" in reply and "AGENT" in reply
 
 
-async def test_a_refund_for_a_package_damaged_in_transit_goes_to_a_person(
-    maria, sms_services, nlu
-):
+async def test_a_refund_for_a_package_damaged_in_transit_goes_to_a_person(maria, sms_services, nlu):
     nlu.script["quiero un reembolso"] = Says("out_of_scope", confidence=0.33, language="es")
     await seed_delivery(
         sms_services, status=DeliveryStatus.FAILED_ATTEMPT, failure_reason="damaged"
