@@ -220,7 +220,8 @@ def resumed(resume: dict, language: str) -> Understanding:
     )
 
 
-_STATUS_ORDER = {
+# Which of several deliveries comes first: problems, then what is still coming, then the rest.
+STATUS_ORDER = {
     "failed_attempt": 0,
     "arriving": 1,
     "out_for_delivery": 2,
@@ -232,5 +233,5 @@ _STATUS_ORDER = {
 
 
 def _most_relevant(deliveries: tuple[DeliveryFacts, ...]) -> list[DeliveryFacts]:
-    ranked = sorted(deliveries, key=lambda d: (_STATUS_ORDER.get(d.status, 9), d.id))
+    ranked = sorted(deliveries, key=lambda d: (STATUS_ORDER.get(d.status, 9), d.id))
     return ranked[:MAX_LISTED]

@@ -12,7 +12,7 @@ import re
 from datetime import datetime, timedelta
 
 from flows.answers import plain
-from flows.identify import resume_of
+from flows.identify import STATUS_ORDER, resume_of
 from flows.model import ConversationState, Decision, DeliveryFacts, Facts, Reply
 from flows.status import STALE_ETA, where_is
 from nlu.understanding import Understanding
@@ -21,17 +21,8 @@ from nlu.understanding import Understanding
 RECENTLY_DELIVERED = timedelta(days=3)
 # Lines in one reply: three fit two SMS segments with the longest tracking numbers.
 MAX_LINES = 3
-# Problems first, then what is still coming, then what has arrived or is going back.
-_ORDER = {
-    "failed_attempt": 0,
-    "arriving": 1,
-    "out_for_delivery": 2,
-    "scheduled": 3,
-    "created": 4,
-    "held_for_pickup": 5,
-    "delivered": 6,
-    "return_to_sender": 7,
-}
+# identify's order, and a package going back after the ones that arrived.
+_ORDER = {**STATUS_ORDER, "return_to_sender": 7}
 
 _PACKAGES = (
     r"(?:packages|parcels|pkgs|orders|deliveries|boxes|shipments|"
