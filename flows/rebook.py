@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flows.answers import COMMON, Question, asked_again, phrases, picks_a_number, yes_or_no
@@ -21,6 +21,7 @@ from flows.model import (
     Reschedule,
 )
 from flows.policy import Policy
+from flows.rebook_days import after_the_absence, not_today, on_the_day_in_view, only_days_off
 from flows.windows import (
     Window,
     beyond_horizon,
@@ -29,13 +30,9 @@ from flows.windows import (
     offer,
     on_terms,
 )
-from nlu.timeparse import todays_weekday_named
 from nlu.understanding import Understanding
 
 REBOOKABLE = frozenset({"created", "scheduled", "failed_attempt", "held_for_pickup"})
-# Days away from tomorrow on that make an absence ("until next week"), not a day or two said
-# and taken back ("not wednesday", then "ok wednesday then").
-_AWAY_FOR_DAYS = 3
 # "Deliver it Wed 12-2pm? Reply YES": "I won't be home then" is no, "works for me" is yes.
 CONFIRM = Question(
     phrases=(
@@ -72,6 +69,8 @@ def start(
     now: datetime,
     policy: Policy,
 ) -> Decision:
+    if only_days_off(u, d, now):  # "we're closed next monday": noted, the booking stands
+        return _days_off_noted(state, u, d)
     if d.status in ON_THE_WAY:
         case = OpenException(
             delivery_id=d.id,
@@ -97,7 +96,7 @@ def start(
         )
         reply = Reply("rebook.person_decides", {"hours": policy.human_response_hours})
         return Decision(reply, done, (case,))
-    u = _not_today(u, d, now)
+    u = not_today(u, d, now)
     policy = _without_days_ruled_out(state, u, policy)
     terms = _terms(state, u)
     if _proposes_time(u):
@@ -114,7 +113,8 @@ def answer_pick(
     policy: Policy,
 ) -> Decision | None:
     """The customer picks 1-3 from the offer, or proposes a day or time of their own."""
-    u = _after_the_absence(state, _not_today(u, d, now), d, now)
+    u = after_the_absence(state, not_today(u, d, now), d, now)
+    u = on_the_day_in_view(state, u, d)
     policy = _without_days_ruled_out(state, u, policy)
     terms = _terms(state, u)
     if (state.pending or {}).get("hold_offered") and not _proposes_time(u):
@@ -155,7 +155,8 @@ def answer_confirm(
 ) -> Decision | None:
     """The reply to "Deliver it <window>? Reply YES": a yes books it, a no offers others, and
     another day or time is proposed instead (a yes that names this window's day still books)."""
-    u = _after_the_absence(state, _not_today(u, d, now), d, now)
+    u = after_the_absence(state, not_today(u, d, now), d, now)
+    u = on_the_day_in_view(state, u, d)
     policy = _without_days_ruled_out(state, u, policy)
     terms = _terms(state, u)
     window = Window.from_json(state.pending["window"]) if state.pending else None
@@ -234,9 +235,15 @@ def _proposed(
         options = _from_day_on(now, facts, policy, terms, max(e.date, today) if e.date else None)
     if not options and (said["after"] or said["before"]):
         options = on_terms(now, facts.load, policy, **terms, limit=policy.windows_offered)
-    return _offer(
+    offered = _offer(
         state, d, facts, now, policy, said, key=key, options=options or None, extra=params
     )
+    pending = offered.state.pending or {}
+    if e.date is None or pending.get("kind") != "rebook_pick":
+        return offered
+    # The day asked for, kept: "the afternoon one" to this offer is that day's afternoon.
+    kept = offered.state.waiting_for(**{**pending, "day": e.date.isoformat()})
+    return replace(offered, state=kept)
 
 
 def _on_a_day_named(
@@ -398,36 +405,22 @@ def _within(u: Understanding, window: Window, d: DeliveryFacts) -> bool:
     return e.before is None or e.before >= end.strftime("%H:%M")
 
 
-def _not_today(u: Understanding, d: DeliveryFacts, now: datetime) -> Understanding:
-    """Today's weekday said on its own ("bring it wednesday" on a Wednesday) is the next day
-    named with it ("wednesday or thursday"), or next week's: today's routes are already planned,
-    and a customer who means today says "today"."""
-    today = now.astimezone(ZoneInfo(d.timezone)).date()
-    if u.entities.date != today or not todays_weekday_named(u.text, today):
-        return u
-    later = [day for day in u.entities.alternatives if day > today]
-    later.append(today + timedelta(days=7))
-    return replace(u, entities=replace(u.entities, date=later[0], alternatives=tuple(later[1:])))
-
-
-def _after_the_absence(
-    state: ConversationState, u: Understanding, d: DeliveryFacts, now: datetime
-) -> Understanding:
-    """A weekday said on its own that falls in an absence the customer told us of earlier in
-    this rebook ("hold it until next week", then "thursday") is the first one after it."""
-    earlier = {date.fromisoformat(day) for day in (state.pending or {}).get("ruled_out", ())}
-    day = u.entities.date
-    today = now.astimezone(ZoneInfo(d.timezone)).date()
-    if day is None or day not in earlier or not todays_weekday_named(u.text, day):
-        return u
-    away = 0
-    while today + timedelta(days=away + 1) in earlier:
-        away += 1
-    if away < _AWAY_FOR_DAYS or (day - today).days > away:
-        return u
-    while day in earlier:
-        day += timedelta(days=7)
-    return replace(u, entities=replace(u.entities, date=day))
+def _days_off_noted(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision:
+    """Days the customer can't take that leave the booked day alone: heard, and the booking
+    kept (a rebook would offer to move a delivery nobody asked to move)."""
+    zone = ZoneInfo(d.timezone)
+    days = [
+        (datetime.combine(day, time(0), zone), datetime.combine(day, time(23, 59), zone))
+        for day in sorted(u.entities.ruled_out)
+    ]
+    params = {
+        "days_off": days,
+        "tracking": d.tracking_number,
+        "window_start": d.window_start,
+        "window_end": d.window_end,
+        "tz": d.timezone,
+    }
+    return Decision(Reply("rebook.days_off_noted", params), state.waiting_for(None))
 
 
 def _proposes_time(u: Understanding) -> bool:
