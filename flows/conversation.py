@@ -132,6 +132,8 @@ def _route(
         return handoff.to_person(
             state, facts.delivery(state.delivery_id), policy, why=intent, on_phone=facts.deliveries
         )
+    if intent == smalltalk.ASKS_SERVICE:  # "do you deliver on weekends?": the policy says
+        return smalltalk.service(state, reading.the_delivery(state, facts), policy)
     if intent not in DELIVERY_REQUESTS:
         return smalltalk.answer(state, intent, policy)
     if (listed := several.asked_for_all(state, replace(u, intent=intent), facts, now)) is not None:

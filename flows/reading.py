@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flows import claims, hold, instructions, misdelivery, options, refunds, several
+from flows import claims, hold, instructions, misdelivery, options, refunds, several, smalltalk
 from flows.answers import SURE, new_request
 from flows.described import referred
 from flows.model import ConversationState, DeliveryFacts, Facts
@@ -124,6 +124,9 @@ def read_by_rule(
         return options.ASKS_FOR_OPTIONS
     if u.intent in ("opt_out", "help", "out_of_scope", "nlu_fallback") and _HOW_FAR.search(u.text):
         return "where_is_my_package"
+    # "never mind", "who is this?", "do you deliver on weekends?": no intent of the NLU's.
+    if (said := smalltalk.said_by_words(state, u.text)) is not None and not for_a_person(u):
+        return said
     if new_request(u, own=frozenset({"give_delivery_instructions", "where_is_my_package"})):
         return None
     if refunds.asks_for_money_back(u.text) and not for_a_person(u):
