@@ -196,12 +196,18 @@ def _fits(intent: str, d: DeliveryFacts) -> bool:
     return True
 
 
+# Changes that would return or move a package: asked of the one picked, they stay with it.
+_KEPT_ON_THE_PICK = frozenset({"refuse_delivery", "change_address"})
+
+
 def _kept(state: ConversationState, intent: str) -> bool:
-    """A change asked of the package the customer picked out of a list is about that one, even
-    when it can't be made ("send it back" for one delivered): made to another package instead,
-    it would return or move one they did not mean. A report of damage or loss is another
-    matter: it can only be about one delivered."""
-    return state.chosen and intent in BEFORE_DELIVERY
+    """A refusal or an address change asked of the package the customer picked out of a list
+    is about that one, even when it can't be made ("send it back" for one delivered): made to
+    another package instead, it would return or move one they did not mean. A rebook, a hold or
+    instructions can't be about a package already delivered, and go to the one they can be
+    about ("I want to rebook my delivery" after looking at the delivered one); a report of
+    damage or loss can only be about one delivered."""
+    return state.chosen and intent in _KEPT_ON_THE_PICK
 
 
 def resume_of(u: Understanding) -> dict:
