@@ -45,14 +45,16 @@ _WHO = re.compile(
     r"con quien hablo)\b[\w\s]{0,12}\W*$"
 )
 _WHO_ASKS = r"(?:you|u|yall|you guys|your drivers?|the drivers?|drivers?|they)"
-# Questions about when the service runs, not about one delivery: days, hours, first and last.
+# Questions about when the service runs, not about one delivery: days, hours, first and last
+# ("what's the earliest you can come?" asks for this delivery's soonest window: a rebook).
 _SERVICE = re.compile(
     rf"\b(?:do|does) {_WHO_ASKS} (?:ever |even |usually )?(?:deliver|come|work|drive|run|operate|"
     r"make deliveries|do deliveries)\b.*\b(?:weekends?|saturdays?|sundays?|holidays?|weekdays?|"
     r"evenings?|nights?|mornings?)\b|"
     rf"\bwhat (?:days?|hours|times) (?:do|does|are|can) {_WHO_ASKS}\b|"
-    r"\bwhats? (?:is )?(?:the )?(?:latest|earliest)\b(?: \w+){0,3} (?:you|u|drivers?|they|"
-    r"deliver\w*|window|slot)\b|"
+    rf"\bwhats? (?:is )?(?:the )?(?:latest|earliest)(?: (?:time|hour))? {_WHO_ASKS} (?:deliver|"
+    r"come|start|work|run|go|drive)\b|\b(?:latest|earliest) (?:delivery|deliveries) (?:time|"
+    r"hour)s?\b|"
     rf"\bhow (?:late|early) (?:do|does) {_WHO_ASKS}\b|"
     rf"\bwhat time do {_WHO_ASKS} (?:start|stop|finish|end|begin)\b|"
     r"\buntil what time\b|\bdelivery (?:hours|days|schedule)\b|"

@@ -55,6 +55,12 @@ async def test_asking_for_a_day_is_still_a_rebook(maria, sms_services, nlu):
     assert "Sat Mar 8" in await maria.says("can you deliver it saturday?")
 
 
+async def test_the_earliest_you_can_come_is_still_a_rebook(maria, sms_services, nlu):
+    nlu.script["what's the earliest you can come?"] = Says("reschedule_delivery")
+    await seed_delivery(sms_services, status=DeliveryStatus.FAILED_ATTEMPT, attempts=1)
+    assert "1) Wed Mar 5" in await maria.says("what's the earliest you can come?")
+
+
 @pytest.mark.parametrize("text", ["ok then never mind", "nvm", "forget it", "olvídalo"])
 async def test_never_mind_after_a_person_was_promised_keeps_the_case(
     text, maria, sms_services, nlu
