@@ -409,9 +409,15 @@ def _days_off_noted(state: ConversationState, u: Understanding, d: DeliveryFacts
     """Days the customer can't take that leave the booked day alone: heard, and the booking
     kept (a rebook would offer to move a delivery nobody asked to move)."""
     zone = ZoneInfo(d.timezone)
+    runs: list[list[date]] = []  # days in a row said as one span: "Mon Nov 23-Fri Nov 27"
+    for day in sorted(u.entities.ruled_out):
+        if runs and runs[-1][-1] == day - timedelta(days=1):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
     days = [
-        (datetime.combine(day, time(0), zone), datetime.combine(day, time(23, 59), zone))
-        for day in sorted(u.entities.ruled_out)
+        (datetime.combine(run[0], time(0), zone), datetime.combine(run[-1], time(23, 59), zone))
+        for run in runs
     ]
     params = {
         "days_off": days,

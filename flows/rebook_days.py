@@ -20,17 +20,19 @@ from nlu.understanding import Understanding
 _AWAY_FOR_DAYS = 3
 # A delivery with a day booked that a day off elsewhere leaves alone.
 _BOOKED = frozenset({"created", "scheduled"}) | ON_THE_WAY
-# "Later that day" / "earlier the same day" / "something later?": hours relative to the window
-# we proposed (the NLU reads no time in them, often a goodbye). "Talk to you later" is not.
-_LEAD = r"^\W*(?:(?:no|nah|ok|hmm+|um+|maybe|or|something|anything|a bit|a little|how about|"
-_LEAD += r"what about|can you do|can we do|could you do|any chance of|un poco|algo|mejor)\W+)*"
+# "Later that day", "could it be later in the day?", "something later?", "más tarde ese día":
+# hours relative to the window we proposed (the NLU reads no time in them, often a goodbye).
+# "Talk to you later", "I'll check later" are not.
 _LATER = re.compile(
-    r"\b(?:later|mas tarde)\b.*\b(?:that|the same|same|ese|el mismo|mismo)\s+(?:day|dia)\b|"
-    rf"{_LEAD}(?:later|mas tarde)(?: on| in the day| please| pls| por favor)?\W*$"
+    r"\b(?:later|mas tarde)\b(?: \w+){0,3} (?:day|dia)\b|\b(?:later|mas tarde)(?: on| please| pls|"
+    r" por favor)?\W*$"
 )
 _EARLIER = re.compile(
-    r"\b(?:earlier|mas temprano)\b.*\b(?:that|the same|same|ese|el mismo|mismo)\s+(?:day|dia)\b|"
-    rf"{_LEAD}(?:earlier|mas temprano)(?: on| in the day| please| pls| por favor)?\W*$"
+    r"\b(?:earlier|mas temprano)\b(?: \w+){0,3} (?:day|dia)\b|\b(?:earlier|mas temprano)(?: on|"
+    r" please| pls| por favor)?\W*$"
+)
+_SIGNS_OFF = re.compile(
+    r"\b(?:talk|speak|see|text|call|chat|catch|check|get back|ttyl|bye|hablamos|nos vemos)\b"
 )
 # "Can you move it", "another day", "reprogramar": a day off said together with a request to
 # change the booking, which the rebook answers.
@@ -89,9 +91,10 @@ def on_the_day_in_view(
         start, end = (datetime.fromisoformat(t).astimezone(zone) for t in pending["window"])
         day: date | None = start.date()
         text = plain(u.text)
-        if not (after or before) and _LATER.search(text):
+        relative = not (after or before) and not _SIGNS_OFF.search(text)
+        if relative and _LATER.search(text):
             after = end.strftime("%H:%M")
-        elif not (after or before) and _EARLIER.search(text):
+        elif relative and _EARLIER.search(text):
             before = start.strftime("%H:%M")
     else:
         day = date.fromisoformat(pending["day"]) if pending.get("day") else None

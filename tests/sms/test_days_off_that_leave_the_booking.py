@@ -62,3 +62,11 @@ async def test_a_day_off_with_a_day_asked_rebooks_to_that_day(maria, sms_service
     nlu.script[said] = proposes(said)
     await seed_delivery(sms_services)
     assert "Thu Mar 6" in await maria.says(said)
+
+
+async def test_days_off_in_a_row_are_said_as_one_span(maria, sms_services, nlu):
+    said = "fyi we're closed all of next week"
+    nlu.script[said] = _closed("en", *(date(2025, 3, 10 + n) for n in range(5)))
+    await seed_delivery(sms_services)
+    reply = await maria.says(said)
+    assert reply.startswith("Noted: we won't come Mon Mar 10-Fri Mar 14."), reply
