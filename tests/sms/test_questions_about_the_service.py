@@ -23,6 +23,9 @@ SERVICE = "We deliver Mon-Sat 8am-8pm, in 2-hour windows, not on Sundays."
         ("what's the latest time you deliver", Says("reschedule_delivery", confidence=0.59)),
         ("how early do drivers start", Says("out_of_scope", confidence=0.58)),
         ("what are your delivery hours?", Says("help", confidence=0.7)),
+        ("what are your hours", Says("help", confidence=0.8)),
+        ("are you open on saturdays?", Says("out_of_scope", confidence=0.6)),
+        ("do you guys work sundays", Says("reschedule_delivery", confidence=0.5)),
     ],
 )
 async def test_a_question_about_the_service_is_answered_from_the_policy(
