@@ -294,6 +294,14 @@ class Planner:
                 fields["instructions"] = rng.choice(INSTRUCTIONS)
         return DeliveryDetails(**fields)
 
+    def _open_until(self, metro: Metro, arrival: datetime) -> str:
+        """Receiving hours from 8am that take in the window promised around `arrival` (a
+        showcase business is booked for later today, whatever the hour the demo is made): a
+        booking outside its own hours would be the demo's mistake, not the customer's."""
+        window_end = _window_around(arrival)["end"].astimezone(ZoneInfo(metro.timezone))
+        closes = min(max(16, window_end.hour + (window_end.minute > 0)), 22)
+        return f"{self.receiving_days} 8am-{closes - 12}pm"
+
     # --- the well-known customers ---
     def showcase(self, route: DemoRoute, driver: DemoDriver, stops_before: int) -> None:
         """Eight customers on the first NJ route whose stories are fixed relative to `as_of`."""
@@ -329,7 +337,8 @@ class Planner:
             ("Dana Whitfield", 4, {"line1": "1 Gateway Center", "line2": "Suite 210",
                                    "city": "Newark", "postal_code": "07102"},
              {"is_business": True, "business_name": "Whitfield Dental Studio",
-              "receiving_hours": f"{self.receiving_days} 8am-4pm", "dock": "Front desk, 2nd floor",
+              "receiving_hours": self._open_until(metro, now + 240 * minutes),
+              "dock": "Front desk, 2nd floor",
               "contact_person": "Dana Whitfield", "handling_notes": "Keep upright"},
              "business delivery, scheduled", 120, 240, delivered),
             ("Sam Patel", 5, {"line1": "2600 Kennedy Blvd", "line2": "Apt 12A",

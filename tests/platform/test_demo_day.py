@@ -128,3 +128,20 @@ async def test_the_demo_day_is_a_believable_operator_day(
     again = await load_day(sessions, day)
     assert again.applied == 0 and again.duplicates == len(day.events)
     assert again.statuses == summary.statuses
+
+
+@pytest.mark.parametrize("hour", [9, 13, 15, 17])
+def test_the_showcase_business_is_booked_within_its_receiving_hours(hour: int) -> None:
+    """Dana's delivery comes four hours after the demo is made: her receiving hours take it in,
+    whatever the hour (a booking outside them would have the assistant offer to move it)."""
+    as_of = datetime.combine(SERVICE_DATE, time(hour, 10), ZoneInfo("America/New_York"))
+    day = plan_day(service_date=SERVICE_DATE, as_of=as_of, seed=7)
+    [dana] = [c for c in day.showcase if c.name == "Dana Whitfield"]
+    events = [e for e in day.events if e.tracking_number == dana.tracking_number]
+    hours = next(e.delivery.receiving_hours for e in events if e.delivery is not None)
+    window = next(e.window for e in events if e.window is not None)
+    opens, closes = re.fullmatch(r"Mon-Fri (\d+)am-(\d+)pm", hours).groups()
+    zone = ZoneInfo("America/New_York")
+    assert window.start.astimezone(zone).hour >= int(opens)
+    end = window.end.astimezone(zone)
+    assert (end.hour, end.minute) <= (int(closes) + 12, 0), (hours, end)
