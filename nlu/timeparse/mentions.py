@@ -122,6 +122,11 @@ def _resolve_day(kind: str, match: re.Match[str], today: date) -> date | None:
         if groups.get("next") and today.weekday() in (5, 6):
             saturday += timedelta(days=7)
         return saturday
+    if kind == "weekday_of_next_week":  # "thursday next week", "next week on friday"
+        monday = today + timedelta(days=7 - today.weekday())
+        return monday + timedelta(days=WEEKDAYS.index(groups["wd"]))
+    if kind == "weekday_of_this_week":
+        return _next_weekday(today, WEEKDAYS.index(groups["wd"]))
     if kind == "weekday":
         day = _next_weekday(today, WEEKDAYS.index(groups["wd"]))
         if day == today and _a_week_on(groups.get("next") or ""):
@@ -133,19 +138,73 @@ def _resolve_day(kind: str, match: re.Match[str], today: date) -> date | None:
 
 
 def _day_mentions(text: str) -> list[tuple[str, re.Match[str]]]:
-    """The days said, in text order; where two patterns overlap, the earlier pattern wins."""
+    """The days said, in text order; where two patterns overlap, the earlier pattern wins. A
+    week that names its days ("thursday and friday next week") is no mention of its own."""
     mentions: list[tuple[str, re.Match[str]]] = []
     for kind, pattern in _DAY_PATTERNS:
         for match in pattern.finditer(text):
             if not any(_overlap(match, taken) for _, taken in mentions):
                 mentions.append((kind, match))
-    return sorted(mentions, key=lambda mention: mention[1].start())
-
-
-def _overlap(a: re.Match[str], b: re.Match[str]) -> bool:
-    return a.start() < b.end() and b.start() < a.end()
+    return _weeks_naming_days(text, sorted(mentions, key=lambda mention: mention[1].start()))
 
 
 # How days are listed together: "wednesday or thursday", "mon, tue or wed", "jueves y viernes".
 _LISTED = re.compile(r"\s*,?\s*(?:and|or|&|/|nor|y|o)(?:\s+(?:on|el|la|los|las))?\s*")
 _LISTED_OR_COMMA = re.compile(rf"{_LISTED.pattern}|\s*,\s*")
+
+# How a week is said with the days it names: "thursday next week", "friday of next week",
+# "jueves de la próxima semana" (normalized: "de next week"); "next week thursday", "next week
+# on friday", "la próxima semana el lunes".
+_DAYS_THEN_WEEK = re.compile(r"\s*(?:(?:of|in|de|en)\s+)?(?:the\s+|la\s+)?")
+_WEEK_THEN_DAYS = re.compile(r"\s*(?:(?:on|el|los)\s+)?")
+# Days listed, or said as a range, with the one next to the week: "mon to wed next week".
+_DAYS_LINKED = re.compile(rf"{_LISTED_OR_COMMA.pattern}|\s*(?:-|–|to|through|thru|al)\s*")
+
+
+def _weeks_naming_days(
+    text: str, mentions: list[tuple[str, re.Match[str]]]
+) -> list[tuple[str, re.Match[str]]]:
+    """ "closed thursday and friday next week": the week says which thursday and friday, so
+    those weekdays resolve in it and the week itself is dropped (it would rule out, or ask for,
+    all seven days). A week said on its own ("away next week") is kept."""
+    result = list(mentions)
+    for i, (kind, week) in enumerate(mentions):
+        if kind != "week":
+            continue
+        named = _named_days(text, mentions, i, step=-1, link=_DAYS_THEN_WEEK)
+        named = named or _named_days(text, mentions, i, step=1, link=_WEEK_THEN_DAYS)
+        if not named:
+            continue
+        which = "this" if week.group("which") == "this" else "next"
+        result.remove((kind, week))
+        for j in named:
+            result[result.index(mentions[j])] = (f"weekday_of_{which}_week", mentions[j][1])
+    return result
+
+
+def _named_days(
+    text: str,
+    mentions: list[tuple[str, re.Match[str]]],
+    i: int,
+    *,
+    step: int,
+    link: re.Pattern[str],
+) -> list[int]:
+    """The bare weekdays right before (step -1) or after (step 1) the week at `i` that it
+    names: the one next to it, and those listed with that one."""
+    named: list[int] = []
+    j, joined = i + step, link
+    while 0 <= j < len(mentions):
+        kind, match = mentions[j]
+        if kind != "weekday" or match.group("next") or match.group(0).endswith("s"):
+            break
+        here, there = sorted((mentions[j - step][1], match), key=lambda m: m.start())
+        if not joined.fullmatch(text[here.end() : there.start()]):
+            break
+        named.append(j)
+        j, joined = j + step, _DAYS_LINKED
+    return named
+
+
+def _overlap(a: re.Match[str], b: re.Match[str]) -> bool:
+    return a.start() < b.end() and b.start() < a.end()

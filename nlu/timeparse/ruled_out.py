@@ -32,9 +32,12 @@ def _days_ruled_out(text: str, today: date) -> list[date]:
         if span:
             days.update(span)
             in_a_range.update((first[1].start(), last[1].start()))
-    for kind, match in _classified(text)[0]:  # "move it to next week": none before it
+    # "move it to next week", "thursday next week please": none before that week
+    for kind, match in _classified(text)[0]:
         if kind == "week" and (day := _resolve_day(kind, match, today)) is not None:
             days.update(_before(today, day))
+        elif kind == "weekday_of_next_week" and (day := _resolve_day(kind, match, today)):
+            days.update(_before(today, day - timedelta(days=day.weekday())))  # "thu next week"
     for wait in _waits(text):  # "hold it for a week", "away for 3 days from friday"
         days.update(_days_waited(wait, today, _AWAY_DAYS_KEPT))
         if wait.starts_on is not None:
@@ -189,7 +192,7 @@ _NOT_THERE_BEFORE = re.compile(
     r"(?:\s+(?!(?:but|so|pero)\b)\w+){0,2}\s*$"
     r"|\b(?:until|till|through|out\s+until|away\s+until)(?:\s+el)?\s*$"
     # "we're closed for inventory tomorrow", "im busy friday": that day is the one that can't be.
-    r"|(?:\b(?:closed|shut|busy|away|out\s+of\s+town|on\s+vacation|travell?ing|cerrad[oa]s?)"
+    r"|(?:\b(?:closed|shut|busy|away|out\s+of\s+town|on\s+vacation|travell?ing|cerrad[oa]s?|cerramos)"
     r"|\b(?:we're|were|we\s+are|we'll\s+be|well\s+be|i'm|im|i\s+am|i'll\s+be|ill\s+be)\s+off)"
     rf"\b{_UNTURNED_WORDS}{{0,3}}?\s+(?:on\s+)?$"
 )
