@@ -56,11 +56,44 @@ _UNIT_LABELS = {
 CHANGEABLE = frozenset({"created", "scheduled", "failed_attempt", "out_for_delivery", "arriving"})
 # Intents that, with nothing address-like in the message, mean "not an answer to your question".
 ANSWERS = frozenset({"change_address", "inform", "affirm"})
+# "What address do you have for me?", "which address is it going to", "¿a qué dirección va?":
+# the NLU reads these as help, or as a change of address (and asks for a new one).
+ASKS_ON_FILE = "ask_address_on_file"
+_ON_FILE = re.compile(
+    r"\b(?:what|which|wich|wat)(?:'s| is)?\s+(?:the\s+)?(?:address|addy)\b|"
+    r"\b(?:address|addy)\s+(?:do\s+)?(?:you|u)\s+(?:have|got)\b|\bwhere\s+(?:is|are)\s+(?:it|you|they)\s+(?:being\s+)?(?:going|sending|"
+    r"delivering|shipping|sent|shipped|delivered)\s+(?:it\s+)?to\b|\bis\s+(?:the|my)\s+address\s+"
+    r"(?:right|correct|ok)\b|\bqu[eé]\s+direcci[oó]n\b|\bcu[aá]l\s+(?:es\s+la\s+)?direcci[oó]n\b|"
+    r"\ba\s+qu[eé]\s+direcci[oó]n\b",
+    re.I,
+)
+# The depot's address is another question (a hold for pickup says it).
+_DEPOT = re.compile(
+    r"\b(?:depot|warehouse|pick\s?-?up|facility|recog\w*|dep[oó]sito|almac[eé]n)", re.I
+)
 
 
 def change(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision:
     """The customer asks to change the address (with or without the new one)."""
     return _decide(state, u, d, pending={})
+
+
+def asks_what_is_on_file(text: str) -> bool:
+    """Asks which address the delivery goes to (not to change it: that names the new one)."""
+    return bool(_ON_FILE.search(text) and not _STREET.search(text) and not _DEPOT.search(text))
+
+
+def on_file(state: ConversationState, d: DeliveryFacts) -> Decision:
+    """The address the delivery goes to as we have it (the phone is on the delivery, or the
+    customer proved it is theirs), and how to correct it while it still can be."""
+    street = ", ".join(p for p in (d.address_line1, d.address_line2) if p)
+    address = " ".join(p for p in (street, d.postal_code) if p)
+    params = {
+        "tracking": d.tracking_number,
+        "address": address or None,
+        "changeable": d.status in CHANGEABLE,
+    }
+    return Decision(Reply("address.on_file", params), state.waiting_for(None))
 
 
 def answer(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision | None:

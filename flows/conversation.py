@@ -134,7 +134,7 @@ def _route(
         )
     if intent == smalltalk.ASKS_SERVICE:  # "do you deliver on weekends?": the policy says
         return smalltalk.service(state, reading.the_delivery(state, facts), policy)
-    if intent not in DELIVERY_REQUESTS:
+    if intent not in DELIVERY_REQUESTS | {address.ASKS_ON_FILE}:
         return smalltalk.answer(state, intent, policy)
     if (listed := several.asked_for_all(state, replace(u, intent=intent), facts, now)) is not None:
         return listed  # "where are my packages?": each one, on a line
@@ -168,6 +168,8 @@ def _act(
             return _rebook_to_a_new_address(state, rebook_too, d, facts, now, policy)
         case "change_address":
             return address.change(state, u, d)
+        case address.ASKS_ON_FILE:
+            return address.on_file(state, d)
         case "give_delivery_instructions":
             return instructions.give(state, u, d, asked=False, now=now)
         case "refuse_delivery":
@@ -290,7 +292,13 @@ def _answer_pending(
 
 
 NOT_AN_ANSWER = frozenset(
-    {claims.FOLLOW_UP, options.ASKS_FOR_OPTIONS, misdelivery.WRONG_ITEM, refunds.ASKS}
+    {
+        claims.FOLLOW_UP,
+        options.ASKS_FOR_OPTIONS,
+        misdelivery.WRONG_ITEM,
+        refunds.ASKS,
+        address.ASKS_ON_FILE,
+    }
 )
 
 

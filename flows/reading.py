@@ -9,7 +9,17 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flows import claims, hold, instructions, misdelivery, options, refunds, several, smalltalk
+from flows import (
+    address,
+    claims,
+    hold,
+    instructions,
+    misdelivery,
+    options,
+    refunds,
+    several,
+    smalltalk,
+)
 from flows.answers import SURE, new_request
 from flows.described import referred
 from flows.model import ConversationState, DeliveryFacts, Facts
@@ -127,6 +137,8 @@ def read_by_rule(
     # "never mind", "who is this?", "do you deliver on weekends?": no intent of the NLU's.
     if (said := smalltalk.said_by_words(state, u.text)) is not None and not for_a_person(u):
         return said
+    if address.asks_what_is_on_file(u.text) and not for_a_person(u):
+        return address.ASKS_ON_FILE  # "what address do you have for me?"
     if new_request(u, own=frozenset({"give_delivery_instructions", "where_is_my_package"})):
         return None
     if refunds.asks_for_money_back(u.text) and not for_a_person(u):

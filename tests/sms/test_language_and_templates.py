@@ -34,6 +34,7 @@ LONG = {
     "delivered": "9400111899223197428491",
     "attempts": 2,
     "has_code": True,
+    "changeable": True,  # the address on file, with how to correct it
     "on_route": True,
     "count": 3,
     "days": 10,
