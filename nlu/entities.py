@@ -403,6 +403,7 @@ def resolve_entities(
         before=when.before,
         ruled_out=when.ruled_out,
         alternatives=when.alternatives,
+        hours_ruled_out=when.hours_ruled_out,
         delay_minutes=delay,
         stop=stop,
     )

@@ -63,6 +63,8 @@ class Entities:
     before: str | None = None  # "HH:MM", window upper bound
     ruled_out: tuple[date, ...] = ()  # days the customer says they cannot take ("not friday")
     alternatives: tuple[date, ...] = ()  # other days named with `date` ("wed or thu": thu)
+    # ("HH:MM", "HH:MM") ranges not to come in ("don't deliver between 11 and 2")
+    hours_ruled_out: tuple[tuple[str, str], ...] = ()
     delay_minutes: int | None = None  # drivers
     stop: int | None = None  # drivers
 
@@ -71,6 +73,7 @@ class Entities:
         data["date"] = self.date.isoformat() if self.date else None
         data["ruled_out"] = [day.isoformat() for day in self.ruled_out]
         data["alternatives"] = [day.isoformat() for day in self.alternatives]
+        data["hours_ruled_out"] = [list(hours) for hours in self.hours_ruled_out]
         return data
 
     @classmethod
@@ -81,6 +84,9 @@ class Entities:
             data["date"] = date.fromisoformat(data["date"])
         for days in ("ruled_out", "alternatives"):
             data[days] = tuple(date.fromisoformat(d) for d in data.get(days) or ())
+        data["hours_ruled_out"] = tuple(
+            (str(lo), str(hi)) for lo, hi in data.get("hours_ruled_out") or ()
+        )
         return cls(**data)
 
 

@@ -19,6 +19,9 @@ English vocabulary. The conventions are the operator's, not the calendar's:
   a week", "away a few days", "not for 3 days") mean not before then: the days until then are
   ruled out (`absences`; `durations`: couple = 2, few = 3, several = 4); `asks_to_wait` tells
   such a message from a day asked;
+- hours the customer says not to come in ("don't deliver between 11 and 2", "no deliveries
+  12-1", "entre las 11 y las 2 no") are not the window asked: `When.hours_ruled_out` lists
+  them, and no window overlapping one will do;
 - opening hours said ("we're only open 9-12 on saturdays", "we close at noon") are neither
   the window nor the day asked: `stated_hours` reads them, with the weekdays they name.
 

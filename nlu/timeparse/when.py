@@ -16,20 +16,23 @@ from nlu.timeparse.mentions import _day_mentions
 from nlu.timeparse.normalize import normalize_sms
 from nlu.timeparse.ruled_out import _classified, _days_ruled_out
 from nlu.timeparse.vocabulary import EVENING
-from nlu.timeparse.windows import _window
+from nlu.timeparse.windows import _hours_ruled_out, _window
 
 
 @dataclass(frozen=True, slots=True)
 class When:
     """A day and/or a window: date None when no day was said; bounds are "HH:MM" or None;
     ruled_out holds the days the customer says they cannot take, alternatives the other days
-    named with the one asked ("wednesday or thursday": thursday)."""
+    named with the one asked ("wednesday or thursday": thursday); hours_ruled_out the ranges of
+    hours ("HH:MM", "HH:MM") not to come in ("don't deliver between 11 and 2"): no window that
+    overlaps one will do."""
 
     date: date | None = None
     after: str | None = None
     before: str | None = None
     ruled_out: tuple[date, ...] = ()
     alternatives: tuple[date, ...] = ()
+    hours_ruled_out: tuple[tuple[str, str], ...] = ()
 
 
 def parse_when(text: str, now: datetime) -> When:
@@ -37,7 +40,8 @@ def parse_when(text: str, now: datetime) -> When:
     normalized = normalize_sms(text)
     hours = _hours_spans(normalized)
     day = _day(normalized, now.date(), aside=hours)
-    after, before = _window(_blanked(normalized, hours))
+    excluded = _hours_ruled_out(_blanked(normalized, hours))
+    after, before = _window(_blanked(normalized, hours + [span for span, _ in excluded]))
     ruled_out = tuple(_days_ruled_out(normalized, now.date()))
     others = [
         other
@@ -48,7 +52,8 @@ def parse_when(text: str, now: datetime) -> When:
         # "wednesday morning" said on Wednesday afternoon: the next day named, or next week's
         others.append(day + timedelta(days=7))
         day = others.pop(0)
-    return When(day, _fmt(after), _fmt(before), ruled_out, tuple(others))
+    hours_ruled_out = tuple((_fmt(lo) or "", _fmt(hi) or "") for _, (lo, hi) in excluded)
+    return When(day, _fmt(after), _fmt(before), ruled_out, tuple(others), hours_ruled_out)
 
 
 def todays_weekday_named(text: str, today: date) -> bool:

@@ -61,6 +61,47 @@ def _nobody_then(text: str, start: int) -> bool:
     return _NOBODY_THEN.search(clause) is not None
 
 
+# "please don't deliver between 11 and 2", "anytime except 11 to 2", "no deliveries 12-1",
+# "we're closed 12-1", "avoid 11-2", "excepto de 11 a 2": hours the customer says not to come in
+# (not when the words turn to the ask: "not home till 5 but 5-7 works", "don't mind 2-4").
+_HOURS_RULED_OUT_BEFORE = re.compile(
+    rf"(?:\b{_NEG}|\bavoid|\bother\s+than|\bclosed|\bshut|\bbusy|\bexcepto|\bmenos|\bsalvo)"
+    r"(?:\s+(?!(?:but|so|then|and|or|if|pero|mind|matter|problem|worries|sure|preference)\b)"
+    r"[\w']+){0,3}\s*$"
+)
+# "between 11 and 2 no", "12-1 doesn't work", "11 to 2 is bad", "de 11 a 2 no me sirve".
+_HOURS_RULED_OUT_AFTER = re.compile(
+    r"^\s*(?:(?:is|are|would\s+be)\s+(?:bad|no\s+good|not\s+good|out|impossible)|no\s+good"
+    r"|(?:doesnt|doesn't|does\s+not|dont|don't|wont|won't)\s+work|no\s+me\s+sirven?"
+    r"|no(?=\s*(?:[,.;!?)]|$)))"
+)
+
+
+def _hours_ruled_out(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """The ranges of hours the customer says not to come in, each with its span in the text
+    (so the window asked is read without them): any window overlapping one is no good."""
+    found: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    for pattern in _RANGE_PATTERNS:
+        for match in pattern.finditer(text):
+            if any(start < match.end() and match.start() < end for (start, end), _ in found):
+                continue
+            clause = re.split(r"[,.;!?(]", text[max(0, match.start() - 40) : match.start()])[-1]
+            if not (
+                _HOURS_RULED_OUT_BEFORE.search(clause)
+                or _HOURS_RULED_OUT_AFTER.match(text[match.end() :])
+            ):
+                continue
+            a, b = _read_clock(match, "a"), _read_clock(match, "b")
+            if a is None or b is None:
+                continue
+            if pattern is _RANGE_PATTERNS[2] and not _plausible_bare_range(a, b):
+                continue
+            lo, hi = _range_minutes(a, b, None)
+            if lo is not None and hi is not None and lo < hi:
+                found.append((match.span(), (lo, hi)))
+    return sorted(found)
+
+
 _BARE_AMPM = re.compile(rf"\b(?:in\s+the|tomorrow|today|weekend|{'|'.join(WEEKDAYS)})\s+(am|pm)\b")
 
 

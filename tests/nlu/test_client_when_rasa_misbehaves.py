@@ -182,6 +182,7 @@ async def test_entities_are_resolved_from_rasa_spans_and_the_text(fake_rasa: Fak
         "before": None,
         "ruled_out": [],
         "alternatives": [],
+        "hours_ruled_out": [],
         "delay_minutes": None,
         "stop": None,
     }
