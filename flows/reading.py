@@ -139,6 +139,12 @@ def read_by_rule(
         return said
     if address.asks_what_is_on_file(u.text) and not for_a_person(u):
         return address.ASKS_ON_FILE  # "what address do you have for me?"
+    if u.intent == "refuse_delivery" and refunds.asks_for_money_back(u.text):
+        # "quiero que me devuelvan el dinero" reads as "send it back"; for a package lost or
+        # damaged on the way, or with a claim open, it asks for the money, and a person decides.
+        d = the_delivery(state, facts)
+        if d is not None and refunds.for_a_person(d):
+            return refunds.ASKS
     if new_request(u, own=frozenset({"give_delivery_instructions", "where_is_my_package"})):
         return None
     if refunds.asks_for_money_back(u.text) and not for_a_person(u):

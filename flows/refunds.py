@@ -30,6 +30,11 @@ def asks_for_money_back(text: str) -> bool:
     return _MONEY_BACK.search(text) is not None
 
 
+def for_a_person(d: DeliveryFacts) -> bool:
+    """A package the carrier lost or damaged, or one with a claim open: a person decides."""
+    return handoff.lost_or_damaged(d) or d.open_claim is not None
+
+
 def answer(
     state: ConversationState,
     d: DeliveryFacts | None,
@@ -40,7 +45,7 @@ def answer(
     """A person for a lost or damaged package or an open claim; else who refunds."""
     if d is None and len(on_phone) == 1:
         d = on_phone[0]
-    if d is not None and (handoff.lost_or_damaged(d) or d.open_claim):
+    if d is not None and for_a_person(d):
         person = handoff.to_person(state, d, policy, why="request_human")
         params = {"tracking": d.tracking_number, "hours": policy.human_response_hours}
         return replace(person, reply=Reply("refunds.person", params))

@@ -81,3 +81,22 @@ async def _open_missing_claim(maria, nlu) -> None:  # noqa: ANN001
     nlu.script["yes"] = Says("affirm")
     await maria.says("it never came")
     await maria.says("yes")
+
+
+async def test_money_back_read_as_a_refusal_goes_to_a_person_when_damaged(maria, sms_services, nlu):
+    text = "quiero que me devuelvan el dinero"
+    nlu.script[text] = Says("refuse_delivery", confidence=0.93, language="es")
+    await seed_delivery(
+        sms_services, status=DeliveryStatus.FAILED_ATTEMPT, failure_reason="damaged"
+    )
+    reply = await maria.says(text)
+    assert "equipo de reclamos" in reply, reply
+    assert "Rechazar" not in reply
+
+
+async def test_send_it_back_for_a_refund_is_still_a_refusal(maria, sms_services, nlu):
+    text = "send it back, i want a refund"
+    nlu.script[text] = Says("refuse_delivery", confidence=0.93)
+    await seed_delivery(sms_services)
+    reply = await maria.says(text)
+    assert "Refuse DS20461187" in reply, reply
