@@ -42,6 +42,9 @@ class Policy:
     said_hours: tuple[Hours, ...] = ()
     # Days the customer said they cannot take in this rebook ("we're closed the 24th").
     days_ruled_out: frozenset[date] = frozenset()
+    # Hours the customer said not to come in ("not between 11 and 2"), in their time zone.
+    hours_ruled_out: tuple[tuple[time, time], ...] = ()
+    hours_ruled_out_tz: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Policy:

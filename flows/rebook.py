@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flows.answers import COMMON, Question, asked_again, phrases, picks_a_number, yes_or_no
@@ -21,7 +21,14 @@ from flows.model import (
     Reschedule,
 )
 from flows.policy import Policy
-from flows.rebook_days import after_the_absence, not_today, on_the_day_in_view, only_days_off
+from flows.rebook_days import (
+    after_the_absence,
+    days_off_noted,
+    not_today,
+    on_the_day_in_view,
+    only_days_off,
+    without_hours_ruled_out,
+)
 from flows.windows import (
     Window,
     beyond_horizon,
@@ -69,8 +76,8 @@ def start(
     now: datetime,
     policy: Policy,
 ) -> Decision:
-    if only_days_off(u, d, now):  # "we're closed next monday": noted, the booking stands
-        return _days_off_noted(state, u, d)
+    if only_days_off(u, d, now, policy):  # "we're closed next monday": noted, booking stands
+        return days_off_noted(state, u, d)
     if d.status in ON_THE_WAY:
         case = OpenException(
             delivery_id=d.id,
@@ -97,7 +104,7 @@ def start(
         reply = Reply("rebook.person_decides", {"hours": policy.human_response_hours})
         return Decision(reply, done, (case,))
     u = not_today(u, d, now)
-    policy = _without_days_ruled_out(state, u, policy)
+    policy = without_hours_ruled_out(state, u, d, _without_days_ruled_out(state, u, policy))
     terms = _terms(state, u)
     if _proposes_time(u):
         return _proposed(state, u, d, facts, now, policy, terms)
@@ -115,7 +122,7 @@ def answer_pick(
     """The customer picks 1-3 from the offer, or proposes a day or time of their own."""
     u = after_the_absence(state, not_today(u, d, now), d, now)
     u = on_the_day_in_view(state, u, d)
-    policy = _without_days_ruled_out(state, u, policy)
+    policy = without_hours_ruled_out(state, u, d, _without_days_ruled_out(state, u, policy))
     terms = _terms(state, u)
     if (state.pending or {}).get("hold_offered") and not _proposes_time(u):
         if u.intent == "hold_for_pickup" or yes_or_no(u, HOLD_INSTEAD) == "yes":
@@ -128,7 +135,7 @@ def answer_pick(
         return _confirm(state, d, options[picked], policy, terms)
     if _proposes_time(u):
         return _proposed(state, u, d, facts, now, policy, terms)
-    if u.entities.ruled_out:  # "none of those, fridays are bad": the offer without them
+    if u.entities.ruled_out or u.entities.hours_ruled_out:  # "none of those, fridays are bad"
         turned_down = frozenset(options) if yes_or_no(u) == "no" else frozenset()
         return _offer(state, d, facts, now, policy, terms, key="rebook.offer", without=turned_down)
     if picks_a_number(u):  # "4" to a choice of 3, or a number to "what day and time?"
@@ -157,7 +164,7 @@ def answer_confirm(
     another day or time is proposed instead (a yes that names this window's day still books)."""
     u = after_the_absence(state, not_today(u, d, now), d, now)
     u = on_the_day_in_view(state, u, d)
-    policy = _without_days_ruled_out(state, u, policy)
+    policy = without_hours_ruled_out(state, u, d, _without_days_ruled_out(state, u, policy))
     terms = _terms(state, u)
     window = Window.from_json(state.pending["window"]) if state.pending else None
     if window and picks_a_number(u):  # "2" to "Deliver it Wed 12-2pm? Reply YES"
@@ -369,7 +376,10 @@ def _waiting(
     """Waiting for the answer to a rebook question, the days ruled out and the hours the
     customer can take it kept for the next turn."""
     ruled_out = sorted(day.isoformat() for day in policy.days_ruled_out)
-    return state.waiting_for(kind, ruled_out=ruled_out, terms=terms, **details)
+    hours = [[lo.strftime("%H:%M"), hi.strftime("%H:%M")] for lo, hi in policy.hours_ruled_out]
+    return state.waiting_for(
+        kind, ruled_out=ruled_out, hours_ruled_out=hours, terms=terms, **details
+    )
 
 
 def _terms(state: ConversationState, u: Understanding) -> dict[str, str | None]:
@@ -403,30 +413,6 @@ def _within(u: Understanding, window: Window, d: DeliveryFacts) -> bool:
     if e.after is not None and e.after > start.strftime("%H:%M"):
         return False
     return e.before is None or e.before >= end.strftime("%H:%M")
-
-
-def _days_off_noted(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision:
-    """Days the customer can't take that leave the booked day alone: heard, and the booking
-    kept (a rebook would offer to move a delivery nobody asked to move)."""
-    zone = ZoneInfo(d.timezone)
-    runs: list[list[date]] = []  # days in a row said as one span: "Mon Nov 23-Fri Nov 27"
-    for day in sorted(u.entities.ruled_out):
-        if runs and runs[-1][-1] == day - timedelta(days=1):
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    days = [
-        (datetime.combine(run[0], time(0), zone), datetime.combine(run[-1], time(23, 59), zone))
-        for run in runs
-    ]
-    params = {
-        "days_off": days,
-        "tracking": d.tracking_number,
-        "window_start": d.window_start,
-        "window_end": d.window_end,
-        "tz": d.timezone,
-    }
-    return Decision(Reply("rebook.days_off_noted", params), state.waiting_for(None))
 
 
 def _proposes_time(u: Understanding) -> bool:

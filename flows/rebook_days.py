@@ -1,17 +1,23 @@
 """The day a rebook is about, read from what the customer said beside the NLU's date: today's
 weekday said on its own, a weekday inside an absence they told us of, hours said in answer to
-a window we proposed ("the afternoon one", "later that day"), and days off that leave the
-booked day alone ("we're closed next monday")."""
+a window we proposed ("the afternoon one", "later that day"), days and hours off that leave the
+booking alone ("we're closed next monday", "not between 11 and 2"), and the hours ruled out
+kept for the rest of the rebook."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flows.answers import plain
-from flows.model import ON_THE_WAY, ConversationState, DeliveryFacts
+from flows.business import clock_range
+from flows.model import ON_THE_WAY, ConversationState, Decision, DeliveryFacts, Reply
+from flows.policy import Policy
+from flows.windows import overlaps_hours_ruled_out
 from nlu.timeparse import todays_weekday_named
 from nlu.understanding import Understanding
 
@@ -103,18 +109,73 @@ def on_the_day_in_view(
     return replace(u, entities=replace(e, date=day, after=after, before=before))
 
 
-def only_days_off(u: Understanding, d: DeliveryFacts, now: datetime) -> bool:
-    """ "Also we're closed next monday for the holiday" from a customer whose delivery is booked
-    for another day: information, not a request to move it. Nothing else is asked (no day, no
-    hours, no "can you move it"), and no day ruled out is the booked one."""
+def only_days_off(u: Understanding, d: DeliveryFacts, now: datetime, policy: Policy) -> bool:
+    """ "Also we're closed next monday for the holiday", "please don't deliver between 11 and 2"
+    from a customer whose delivery is booked for another day or hours: information, not a
+    request to move it. Nothing else is asked (no day, no window, no "can you move it"), and
+    the booked window is on no day and in no hours ruled out."""
     e = u.entities
-    if not e.ruled_out or e.date or e.after or e.before or d.window_start is None:
+    if not (e.ruled_out or e.hours_ruled_out) or e.date or e.after or e.before:
         return False
-    if d.status not in _BOOKED:
+    if d.window_start is None or d.window_end is None or d.status not in _BOOKED:
         return False
     zone = ZoneInfo(d.timezone)
     today = now.astimezone(zone).date()
     booked = d.window_start.astimezone(zone).date()
     if booked < today or booked in e.ruled_out:
         return False
+    hours = replace(policy, **_hours_ruled_out(e.hours_ruled_out, d))
+    if overlaps_hours_ruled_out(d.window_start, d.window_end, hours):
+        return False
     return _ASKS_TO_MOVE.search(plain(u.text)) is None
+
+
+def without_hours_ruled_out(
+    state: ConversationState, u: Understanding, d: DeliveryFacts, policy: Policy
+) -> Policy:
+    """The policy with the hours the customer said not to come in, in this message or earlier in
+    this rebook, kept out of every offer. Hours they now ask for inside them ("thursday 12-2
+    is fine after all" to "not 11-2") are back in; a wider ask ("thursday afternoon") is read
+    around them."""
+    e = u.entities
+    said = [tuple(hours) for hours in (state.pending or {}).get("hours_ruled_out", ())]
+    said += [hours for hours in e.hours_ruled_out if hours not in said]
+    kept = [
+        (lo, hi) for lo, hi in said if not (e.after and e.before and lo <= e.after < e.before <= hi)
+    ]
+    return replace(policy, **_hours_ruled_out(kept, d))
+
+
+def _hours_ruled_out(said: Iterable[tuple[str, str]], d: DeliveryFacts) -> dict[str, Any]:
+    """Hours ruled out ("HH:MM", "HH:MM") as the policy keeps them: times in the customer's zone."""
+    hours = tuple((time.fromisoformat(lo), time.fromisoformat(hi)) for lo, hi in said)
+    return {"hours_ruled_out": hours, "hours_ruled_out_tz": d.timezone}
+
+
+def days_off_noted(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision:
+    """Days or hours the customer can't take that leave the booking alone: heard, and the
+    booking kept (a rebook would offer to move a delivery nobody asked to move)."""
+    zone = ZoneInfo(d.timezone)
+    runs: list[list[date]] = []  # days in a row said as one span: "Mon Nov 23-Fri Nov 27"
+    for day in sorted(u.entities.ruled_out):
+        if runs and runs[-1][-1] == day - timedelta(days=1):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    days = [
+        (datetime.combine(run[0], time(0), zone), datetime.combine(run[-1], time(23, 59), zone))
+        for run in runs
+    ]
+    hours = [
+        clock_range((time.fromisoformat(lo), time.fromisoformat(hi)))
+        for lo, hi in u.entities.hours_ruled_out
+    ]
+    params = {
+        "days_off": days,
+        "hours_off": hours,
+        "tracking": d.tracking_number,
+        "window_start": d.window_start,
+        "window_end": d.window_end,
+        "tz": d.timezone,
+    }
+    return Decision(Reply("rebook.days_off_noted", params), state.waiting_for(None))

@@ -109,8 +109,8 @@ def receiving_hours_on(weekday: int, policy: Policy) -> tuple[time, time] | None
 
 
 def servable(now: datetime, load: Load, policy: Policy) -> Iterator[Window]:
-    """Windows from tomorrow to the horizon with room left, earliest first, on no day the
-    customer ruled out.
+    """Windows from tomorrow to the horizon with room left, earliest first, on no day (and in
+    no hours) the customer ruled out.
 
     Today's routes are already planned and loaded, so a rebook starts the next operating day.
     """
@@ -122,7 +122,21 @@ def servable(now: datetime, load: Load, policy: Policy) -> Iterator[Window]:
         for window in day_windows(day, policy):
             if load.per_window.get(window.start, 0) >= policy.window_capacity:
                 continue
+            if overlaps_hours_ruled_out(window.start, window.end, policy):
+                continue
             yield window
+
+
+def overlaps_hours_ruled_out(start: datetime, end: datetime, policy: Policy) -> bool:
+    """Whether a window runs into hours the customer said not to come in ("not between 11 and
+    2": 10am-12pm does, 2-4pm does not)."""
+    if not policy.hours_ruled_out:
+        return False
+    tz = ZoneInfo(policy.hours_ruled_out_tz or policy.timezone)
+    first, last = start.astimezone(tz), end.astimezone(tz)
+    if last.date() != first.date():  # runs past midnight: to the end of the day
+        last = datetime.combine(first.date(), time(23, 59), tz)
+    return any(first.time() < hi and last.time() > lo for lo, hi in policy.hours_ruled_out)
 
 
 def offer(

@@ -42,6 +42,7 @@ def proposes(text: str) -> Says:
         "after": when.after,
         "before": when.before,
         "ruled_out": when.ruled_out,
+        "hours_ruled_out": when.hours_ruled_out,
     }
     return Says("reschedule_delivery", entities=entities)
 
