@@ -42,6 +42,14 @@ _BARE_UNIT = re.compile(
     r"(\d{1,4}-?[a-z]?|[a-z]-?\d{1,4})\W*$",
     re.I,
 )
+# "I live in 4B", "we're in 12", "vivo en el 4B": the unit said without its label, at the end of
+# a clause ("I'm in 2 meetings" says no unit; a street in the message is read by _STREET).
+_LIVES_IN = re.compile(
+    r"\b(?:i\s*(?:'m|am)|we\s*(?:'re|are)|i\s+live|we\s+live|living|i\s+stay|vivo|vivimos|"
+    r"estoy|estamos)\s+(?:in|at|en)\s+(?:el\s+|la\s+)?(\d{1,4}-?[a-z]?|[a-z]-?\d{1,4})\b"
+    r"(?=\s*(?:$|[,.;:!?)]|(?:and|but|so|it|its|it's|y|pero)\b))(?!:\d)",
+    re.I,
+)
 _ZIP = re.compile(r"(?<![\d-])(\d{5})(?:-\d{4})?(?![\d-])")
 _STREET_WORDS = {
     "street": "st", "avenue": "ave", "av": "ave", "road": "rd", "boulevard": "blvd",
@@ -186,7 +194,15 @@ def _unit(u: Understanding) -> str | None:
         for found in _UNIT.finditer(words):
             if found.group(2).upper() not in unwanted:
                 return _unit_text(found)
+    lives_in = _LIVES_IN.search(u.text) if not _STREET.search(u.text) else None
+    if lives_in is not None and lives_in.group(1).upper() not in unwanted:
+        return f"Apt {lives_in.group(1).replace('-', '').upper()}"
     return None
+
+
+def names_a_unit(text: str) -> bool:
+    """ "I live in 4B", "apt 12": a unit, with or without its label."""
+    return _unit(Understanding(text=text, intent="inform", confidence=0.0)) is not None
 
 
 def _zip(text: str, street: str) -> str | None:

@@ -76,11 +76,12 @@ def disputes_the_attempt(text: str, d: DeliveryFacts | None) -> bool:
 
 
 def gives_the_missing_address(state: ConversationState, u: Understanding, facts: Facts) -> bool:
-    """An address in a message about a delivery that failed for want of one is that address,
-    however the message reads (a complaint, a status question)."""
+    """An address (or a unit: "I live in 4B, it's on the label!!") in a message about a
+    delivery that failed for want of one is that address, however the message reads (a
+    complaint, a status question)."""
     d = the_delivery(state, facts)
     return (
-        bool(u.entities.address)
+        bool(u.entities.address or address.names_a_unit(u.text))
         and d is not None
         and d.status == "failed_attempt"
         and d.failure_reason == "address_incorrect_or_incomplete"
