@@ -113,6 +113,8 @@ def _route(
         intent = "where_is_my_package"  # "thank you! when will you try again"
     elif intent == "inform" and reading.asks_for_a_day(state, u, facts, now):
         intent = "reschedule_delivery"  # "Fine. Just bring it monday between 9 and 12"
+    elif intent == "inform" and u.entities.hours_ruled_out and reading.the_delivery(state, facts):
+        intent = "reschedule_delivery"  # "not between 11 and 2": hours its window must avoid
     if intent in AN_ADDRESS_MAY_ANSWER and reading.gives_the_missing_address(state, u, facts):
         intent = "change_address"  # "I was told my delivery failed. I live in unit 12C"
     if intent == claims.FOLLOW_UP:

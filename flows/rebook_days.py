@@ -47,6 +47,9 @@ _ASKS_TO_MOVE = re.compile(
     r"instead|deliver|bring|come|send|cambiar|mover|reprogramar|otro|otra|traer|entregar|"
     r"pasar|vengan|venir)\b"
 )
+# "Please don't deliver between 11 and 2", "no entreguen entre las 11 y las 2": a verb said not
+# to be done asks for no move.
+_NEGATED_VERB = re.compile(r"\b(?:dont|do not|not|no|never|nunca)\s+\w+")
 
 
 def not_today(u: Understanding, d: DeliveryFacts, now: datetime) -> Understanding:
@@ -127,7 +130,7 @@ def only_days_off(u: Understanding, d: DeliveryFacts, now: datetime, policy: Pol
     hours = replace(policy, **_hours_ruled_out(e.hours_ruled_out, d))
     if overlaps_hours_ruled_out(d.window_start, d.window_end, hours):
         return False
-    return _ASKS_TO_MOVE.search(plain(u.text)) is None
+    return _ASKS_TO_MOVE.search(_NEGATED_VERB.sub(" ", plain(u.text))) is None
 
 
 def without_hours_ruled_out(

@@ -75,3 +75,19 @@ async def test_hours_off_that_take_in_the_booking_rebook_outside_them(maria, sms
     reply = await maria.says(said)
     assert "1)" in reply and "Noted" not in reply, reply
     assert "10am-12pm" not in reply and "12-2pm" not in reply, reply
+
+
+async def test_hours_off_said_as_dont_deliver_then_are_no_request_to_move(maria, sms_services, nlu):
+    said = "please don't deliver between 11 and 2 (lunch rush)"
+    nlu.script[said] = proposes(said)
+    await seed_delivery(sms_services)
+    reply = await maria.says(said)
+    assert reply.startswith("Noted: we won't come during 11am-2pm."), reply
+
+
+async def test_hours_off_the_nlu_calls_information_are_about_the_delivery(maria, sms_services, nlu):
+    said = "not between 11 and 2"
+    nlu.script[said] = Says("inform", confidence=0.76, entities=proposes(said).entities)
+    await seed_delivery(sms_services)
+    reply = await maria.says(said)
+    assert reply.startswith("Noted: we won't come during 11am-2pm."), reply
