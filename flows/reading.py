@@ -51,6 +51,15 @@ _HOW_FAR = re.compile(
     r"before|until|till|ahead)\b|\bhow far\b|\bcu[aá]ntas (?:paradas|entregas)\b",
     re.I,
 )
+# "It's been 3 hours", "still waiting", "this is taking forever": impatience, read by the NLU
+# as out of scope; the answer is where the package is now. ("Still nothing" answers "still
+# missing?", and is left to that question.)
+_STILL_WAITING = re.compile(
+    r"\b(?:it'?s|its|it has)\s+(?:been\s+)?(?:\d+|a few|several|two|three)\s+(?:hours?|hrs?)\b|"
+    r"\bstill\s+waiting\b|\b(?:taking|takes)\s+(?:forever|so long|too long)\b|"
+    r"\bsigo esperando\b",
+    re.I,
+)
 
 
 def asks_for_a_day(state: ConversationState, u: Understanding, facts: Facts, now: datetime) -> bool:
@@ -133,8 +142,9 @@ def read_by_rule(
     setback = options.setback_just_told(state, facts, now)
     if setback is not None and not asks_a_person and options.asks_for_options(u.text):
         return options.ASKS_FOR_OPTIONS
-    if u.intent in ("opt_out", "help", "out_of_scope", "nlu_fallback") and _HOW_FAR.search(u.text):
-        return "where_is_my_package"
+    misread = u.intent in ("opt_out", "help", "out_of_scope", "nlu_fallback", "inform")
+    if misread and (_HOW_FAR.search(u.text) or _STILL_WAITING.search(u.text)):
+        return "where_is_my_package"  # "how many stops before me?", "it's been 3 hours"
     # "never mind", "who is this?", "do you deliver on weekends?": no intent of the NLU's.
     if (said := smalltalk.said_by_words(state, u.text)) is not None and not for_a_person(u):
         return said

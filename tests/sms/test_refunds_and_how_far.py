@@ -100,3 +100,21 @@ async def test_send_it_back_for_a_refund_is_still_a_refusal(maria, sms_services,
     await seed_delivery(sms_services)
     reply = await maria.says(text)
     assert "Refuse DS20461187" in reply, reply
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("it's been 3 hours", "out_of_scope"),
+        ("still waiting...", "nlu_fallback"),
+        ("this is taking forever", "inform"),
+        ("sigo esperando", "out_of_scope"),
+    ],
+)
+async def test_impatience_is_answered_with_where_it_is(maria, sms_services, nlu, text, read_as):
+    nlu.script[text.lower()] = Says(read_as, confidence=0.6)
+    await seed_delivery(
+        sms_services, status=DeliveryStatus.OUT_FOR_DELIVERY, on_route_today=True, stop=6
+    )
+    reply = await maria.says(text)
+    assert "5 stops away" in reply or "5 paradas" in reply, reply
