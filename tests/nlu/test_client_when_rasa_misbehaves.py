@@ -76,7 +76,10 @@ async def fake_rasa() -> AsyncIterator[FakeRasa]:
 
 
 def client_for(url: str, **overrides) -> NluClient:  # noqa: ANN003
-    return NluClient(base_settings(rasa_url=url, rasa_timeout_seconds=0.3, **overrides))
+    # A timeout a loaded test machine never reaches for a fake server that answers at once
+    # (at 0.3 s, "answered 500" became "did not answer" under load); the slow test sets its own.
+    settings = {"rasa_timeout_seconds": 3.0, **overrides}
+    return NluClient(base_settings(rasa_url=url, **settings))
 
 
 def closed_port_url() -> str:
@@ -96,7 +99,7 @@ async def test_rasa_down_raises_nlu_unavailable_at_once() -> None:
 
 async def test_rasa_slow_times_out_within_the_configured_timeout(fake_rasa: FakeRasa) -> None:
     fake_rasa.delay = 5.0
-    client = client_for(fake_rasa.url)
+    client = client_for(fake_rasa.url, rasa_timeout_seconds=0.3)
     started = time.monotonic()
     with pytest.raises(NluUnavailable, match="did not answer"):
         await client.parse("where is my package", now=NOW, tz=TZ)
