@@ -99,6 +99,12 @@ POLITE = frozenset({"greet", "thank_you", "goodbye", "affirm"})
 AN_ADDRESS_MAY_ANSWER = frozenset({"complain", "inform", "where_is_my_package"})
 
 
+def _days_or_hours_off(u: Understanding) -> bool:
+    """Days or hours the customer can't take, said as information: about the delivery's window
+    (noted when they leave the booking alone, a rebook around them otherwise)."""
+    return bool(u.entities.ruled_out or u.entities.hours_ruled_out)
+
+
 def _route(
     state: ConversationState, u: Understanding, facts: Facts, now: datetime, policy: Policy
 ) -> Decision:
@@ -113,8 +119,8 @@ def _route(
         intent = "where_is_my_package"  # "thank you! when will you try again"
     elif intent == "inform" and reading.asks_for_a_day(state, u, facts, now):
         intent = "reschedule_delivery"  # "Fine. Just bring it monday between 9 and 12"
-    elif intent == "inform" and u.entities.hours_ruled_out and reading.the_delivery(state, facts):
-        intent = "reschedule_delivery"  # "not between 11 and 2": hours its window must avoid
+    elif intent == "inform" and _days_or_hours_off(u) and reading.the_delivery(state, facts):
+        intent = "reschedule_delivery"  # "not between 11 and 2", "closed next week thursday"
     if intent in AN_ADDRESS_MAY_ANSWER and reading.gives_the_missing_address(state, u, facts):
         intent = "change_address"  # "I was told my delivery failed. I live in unit 12C"
     if intent == claims.FOLLOW_UP:

@@ -91,3 +91,11 @@ async def test_hours_off_the_nlu_calls_information_are_about_the_delivery(maria,
     await seed_delivery(sms_services)
     reply = await maria.says(said)
     assert reply.startswith("Noted: we won't come during 11am-2pm."), reply
+
+
+async def test_days_off_the_nlu_calls_information_are_noted_too(maria, sms_services, nlu):
+    said = "closed next week thursday"
+    nlu.script[said] = Says("inform", confidence=0.77, entities=proposes(said).entities)
+    await seed_delivery(sms_services)
+    reply = await maria.says(said)
+    assert reply.startswith("Noted: we won't come Thu Mar 13."), reply
