@@ -130,6 +130,8 @@ def read_by_rule(
     """
     if misdelivery.received_someone_elses(u.text):  # "the box I got isn't mine" (NLU: missing)
         return misdelivery.WRONG_ITEM
+    if smalltalk.praises(u.text) and _PERSON.search(u.text) is None:
+        return smalltalk.PRAISE  # "the driver was great": the NLU calls it a complaint
     if (news := claims.news_of(u, state, facts)) is not None and not for_a_person(u):
         return news  # about an open claim, whatever the NLU read ("ok found it lol nevermind")
     # "when will someone get back to me?" names a person but asks when: the claim says.

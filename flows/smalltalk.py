@@ -14,6 +14,7 @@ from flows.policy import Policy
 
 # Intents the words settle (flows/reading.py), beside the NLU's.
 NEVER_MIND = "never_mind"
+PRAISE = "praise"
 WHO = "who_is_this"
 ASKS_SERVICE = "asks_delivery_hours"
 
@@ -29,6 +30,7 @@ KEYS = {
     "inform": "smalltalk.help",
     NEVER_MIND: "smalltalk.never_mind",
     WHO: "smalltalk.who",
+    PRAISE: "smalltalk.praise",
 }
 
 # "ok then never mind", "nvm", "forget it", "olvídalo": nothing more wanted, said on its own.
@@ -70,6 +72,29 @@ _SERVICE = re.compile(
 _BOOKED = frozenset({"created", "scheduled"}) | ON_THE_WAY
 _WEEK_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _A_MONDAY = date(2024, 1, 1)
+
+
+# "The driver was great", "can I leave a review? he was awesome", "5 stars", "muy amable el
+# repartidor": praise, which the NLU reads as a complaint (a person would be asked to answer
+# it). Not when anything in it went wrong.
+_PRAISE = re.compile(
+    r"\b(?:was|is|were|did|been|so|very|really|super)\s+(?:(?:so|very|really|super)\s+)?(?:great|"
+    r"awesome|amazing|excellent|fantastic|wonderful|nice|kind|helpful|professional|friendly|"
+    r"polite|careful|quick|fast)\b|\b(?:leave|give|write)\s+(?:a\s+|him\s+a\s+|her\s+a\s+)?"
+    r"(?:review|rating|compliment)\b|\b(?:5|five)\s*stars?\b|\bkudos\b|\bshout ?out\b|"
+    r"\b(?:muy|super)\s+amable\b|\bexcelente\s+servicio\b",
+    re.I,
+)
+_SOMETHING_WRONG = re.compile(
+    r"\b(?:not|never|no|n't|rude|late|broke\w*|damag\w*|missing|stolen|wrong|but|however|"
+    r"although|though|except|pero|nunca|tarde|roto|mal)\b|n't\b",
+    re.I,
+)
+
+
+def praises(text: str) -> bool:
+    """Praise for the driver or the service, with nothing gone wrong in the same message."""
+    return bool(_PRAISE.search(text)) and not _SOMETHING_WRONG.search(text)
 
 
 def said_by_words(state: ConversationState, text: str) -> str | None:
