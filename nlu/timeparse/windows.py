@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from nlu.timeparse.clock import _Clock, _clock, _read_clock
+from nlu.timeparse.mentions import _day_mentions
 from nlu.timeparse.vocabulary import AFTERNOON, EVENING, LUNCH_END, MORNING, WEEKDAYS
 
 _NEG = r"(?:not|no|cant|can't|cannot|wont|won't|dont|don't|never|except|unable)"
@@ -77,6 +78,13 @@ _HOURS_RULED_OUT_AFTER = re.compile(
 )
 
 
+# "no 2-4 is better", "can't do 12-2, 2-4 works": hours said to suit are asked, not ruled out.
+_HOURS_ASKED_AFTER = re.compile(
+    r"^\s*(?:works|would\s+work|(?:is|are|would\s+be)\s+(?:fine|good|ok|okay|better|best)"
+    r"|instead)\b"
+)
+
+
 def _hours_ruled_out(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """The ranges of hours the customer says not to come in, each with its span in the text
     (so the window asked is read without them): any window overlapping one is no good."""
@@ -86,11 +94,13 @@ def _hours_ruled_out(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]
             if any(start < match.end() and match.start() < end for (start, end), _ in found):
                 continue
             clause = re.split(r"[,.;!?(]", text[max(0, match.start() - 40) : match.start()])[-1]
-            if not (
-                _HOURS_RULED_OUT_BEFORE.search(clause)
-                or _HOURS_RULED_OUT_AFTER.match(text[match.end() :])
-            ):
+            if _HOURS_ASKED_AFTER.match(text[match.end() :]):
                 continue
+            said = _HOURS_RULED_OUT_BEFORE.search(clause)
+            if said is None and not _HOURS_RULED_OUT_AFTER.match(text[match.end() :]):
+                continue
+            if said is not None and _day_mentions(clause[said.start() :]):
+                continue  # "can't do tomorrow 2-4": the day is what is ruled out
             a, b = _read_clock(match, "a"), _read_clock(match, "b")
             if a is None or b is None:
                 continue

@@ -59,7 +59,11 @@ def test_hours_ruled_out_beside_a_window_asked(
         "no, between 2 and 4",
         "not home till 5 but 5-7 works",
         "no problem, 12-2 is fine",
+        "no 2-4 is better",
         "we're closed next week",
+        # The day is what can't be: "can't do tomorrow 2-4" says nothing of 2-4 on other days.
+        "can't do tomorrow 2-4, friday?",
+        "not friday between 11 and 2",
     ],
 )
 def test_a_window_asked_rules_out_no_hours(text: str) -> None:
