@@ -28,7 +28,7 @@ from flows import (
 )
 from flows.answers import SURE, new_request
 from flows.business import narrowed
-from flows.model import ConversationState, Decision, DeliveryFacts, Facts, Reply
+from flows.model import ConversationState, Decision, DeliveryFacts, Facts, Reply, SaveInstructions
 from flows.policy import Policy
 from flows.status import ASKS_WHERE_OR_WHEN, where_is
 from nlu.language import language_shown
@@ -178,6 +178,13 @@ def _act(
             return address.change(state, u, d)
         case address.ASKS_ON_FILE:
             return address.on_file(state, d)
+        case "give_delivery_instructions" if _comes_back_on(u, d, now):
+            # "the gate code is 1234#, please come back monday": saved, and the rebook follows.
+            told = instructions.give(state, u, d, asked=False, now=now)
+            if not any(isinstance(action, SaveInstructions) for action in told.actions):
+                return told
+            later = replace(u, intent="reschedule_delivery")
+            return _then_rebook(told, later, d, facts, now, policy)
         case "give_delivery_instructions":
             return instructions.give(state, u, d, asked=False, now=now)
         case "refuse_delivery":
@@ -214,6 +221,11 @@ def _rebook_to_a_new_address(
     return _then_rebook(moved, u, d, facts, now, policy)
 
 
+def _comes_back_on(u: Understanding, d: DeliveryFacts, now: datetime) -> bool:
+    """Instructions for a failed delivery that also name the day to come back."""
+    return d.status == "failed_attempt" and reading.names_a_new_day(u, d, now)
+
+
 def _then_rebook(
     moved: Decision,
     u: Understanding,
@@ -222,7 +234,8 @@ def _then_rebook(
     now: datetime,
     policy: Policy,
 ) -> Decision:
-    """The address decided, the rebook follows in the same reply: both said, both done."""
+    """The address (or the instructions) decided, the rebook follows in the same reply: both
+    said, both done."""
     narrow = narrowed(policy, d, moved.state.transcript)
     booked = rebook.start(moved.state, u, d, facts, now, narrow)
     assert moved.reply is not None and booked.reply is not None
