@@ -1,4 +1,4 @@
-""""What address do you have for me?" is answered with the address the delivery goes to, and
+""" "What address do you have for me?" is answered with the address the delivery goes to, and
 how to correct it; it is not the help menu, nor a change of address asking for a new one."""
 
 from __future__ import annotations
