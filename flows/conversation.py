@@ -142,7 +142,7 @@ def _route(
         )
     if intent == smalltalk.ASKS_SERVICE:  # "do you deliver on weekends?": the policy says
         return smalltalk.service(state, reading.the_delivery(state, facts), policy)
-    if intent not in DELIVERY_REQUESTS | {address.ASKS_ON_FILE}:
+    if intent not in DELIVERY_REQUESTS | {address.ASKS_ON_FILE, instructions.REACH_DRIVER}:
         return smalltalk.answer(state, intent, policy)
     if (listed := several.asked_for_all(state, replace(u, intent=intent), facts, now)) is not None:
         return listed  # "where are my packages?": each one, on a line
@@ -178,6 +178,8 @@ def _act(
             return address.change(state, u, d)
         case address.ASKS_ON_FILE:
             return address.on_file(state, d)
+        case instructions.REACH_DRIVER:
+            return instructions.reach_the_driver(state, d)
         case "give_delivery_instructions" if _comes_back_on(u, d, now):
             # "the gate code is 1234#, please come back monday": saved, and the rebook follows.
             told = instructions.give(state, u, d, asked=False, now=now)
@@ -319,6 +321,7 @@ NOT_AN_ANSWER = frozenset(
         misdelivery.WRONG_ITEM,
         refunds.ASKS,
         address.ASKS_ON_FILE,
+        instructions.REACH_DRIVER,
     }
 )
 

@@ -133,6 +133,32 @@ def give(
     return Decision(Reply(key, {"has_code": bool(code)}), done, (action,))
 
 
+# "Can I get the driver's number?", "can I call the driver", "número del repartidor": drivers'
+# numbers stay private; a message for today's driver is what we can pass on.
+REACH_DRIVER = "reach_the_driver"
+_REACH_DRIVER = re.compile(
+    r"\b(?:driver|courier|delivery (?:guy|person|man))(?:'?s)?\s+(?:phone\s+|cell\s+)?(?:number|"
+    r"#|phone|cell)\b|\b(?:call|text|contact|reach|message|talk to|speak to|speak with|"
+    r"talk with)\s+(?:the|my|your|our)\s+(?:driver|courier|delivery (?:guy|person|man))\b|"
+    r"\b(?:n[uú]mero|tel[eé]fono|celular) del (?:repartidor|chofer|conductor)\b|"
+    r"\b(?:hablar|comunicarme|llamar) (?:con |a )?(?:el |al )?(?:repartidor|chofer|conductor)\b",
+    re.I,
+)
+
+
+def asks_to_reach_the_driver(text: str) -> bool:
+    return _REACH_DRIVER.search(text) is not None
+
+
+def reach_the_driver(state: ConversationState, d: DeliveryFacts) -> Decision:
+    """Drivers' numbers are not given out; today's driver gets a message through us, and
+    otherwise our team answers."""
+    if d.on_todays_route and d.status in ON_THE_ROAD:
+        reply = Reply("instructions.reach_driver", {"tracking": d.tracking_number})
+        return Decision(reply, state.waiting_for("instructions"))
+    return Decision(Reply("instructions.no_driver_today"), state.waiting_for(None))
+
+
 def answer(state: ConversationState, u: Understanding, d: DeliveryFacts) -> Decision | None:
     """The reply to "reply with your instructions"; None when it is another request."""
     if u.entities.access_code:

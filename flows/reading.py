@@ -132,6 +132,8 @@ def read_by_rule(
         return misdelivery.WRONG_ITEM
     if smalltalk.praises(u.text) and _PERSON.search(u.text) is None:
         return smalltalk.PRAISE  # "the driver was great": the NLU calls it a complaint
+    if instructions.asks_to_reach_the_driver(u.text) and u.intent != "complain":
+        return instructions.REACH_DRIVER  # "can I get the driver's number?" (NLU: a person)
     if (news := claims.news_of(u, state, facts)) is not None and not for_a_person(u):
         return news  # about an open claim, whatever the NLU read ("ok found it lol nevermind")
     # "when will someone get back to me?" names a person but asks when: the claim says.
