@@ -30,7 +30,8 @@ _PACKAGES = (
 )
 # "my packages", "both packages", "all my orders", "mis paquetes", "los 2 pedidos".
 _PLURAL = re.compile(
-    rf"\b(?:my|our|the|both|all|these|those|two|three|\d|mis|nuestros|los|las|ambos|ambas|"
+    rf"\b(?:my|our|the|both|all|these|those|two|three|\d|any|other|more|mis|nuestros|los|las|"
+    rf"ambos|ambas|otros|otras|"
     rf"dos|tres|todos|todas)\s+(?:(?:of\s+)?(?:my|our|the|mis|los)\s+)?(?:\w+\s+)?{_PACKAGES}\b"
 )
 # "both", "all of them", "where are they both", "los dos", "todos".

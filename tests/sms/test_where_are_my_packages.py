@@ -268,3 +268,14 @@ async def test_both_to_which_package_for_a_rebook_is_not_a_status_list(maria, sm
     )
     assert (await maria.says("reschedule")).startswith("Which package?")
     assert "Your packages" not in await maria.says("both")
+
+
+@pytest.mark.parametrize(
+    "text", ["Do I have any other deliveries coming?", "any more packages coming for me?"]
+)
+async def test_asking_for_any_other_deliveries_lists_them(maria, sms_services, nlu, text):
+    nlu.script[text.lower()] = WHERE
+    await _sams_two(sms_services)
+    reply = await maria.says(text)
+    assert reply.startswith("Your packages: 1)"), reply
+    assert "DS32887490" in reply and "DS44279345" in reply, reply
