@@ -73,8 +73,11 @@ def _decide(
         answered = _answer_pending(state, u, facts, now, policy)
         if answered is not None:
             return answered
-        state = state.waiting_for(None)
     not_understood = u.confidence < policy.confidence_threshold or u.intent == "nlu_fallback"
+    if not not_understood:
+        # Another request leaves our question; a message not understood keeps it, so the next
+        # one can still answer it ("sorry?" in the middle of a rebook, then "the morning one").
+        state = state.waiting_for(None)
     if not_understood or u.intent == "out_of_scope":
         # "asdf", "blah blah": Rasa is sure they're out of scope; twice is still a stuck customer.
         state = replace(state, low_confidence=state.low_confidence + 1)
