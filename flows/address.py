@@ -69,7 +69,8 @@ ANSWERS = frozenset({"change_address", "inform", "affirm"})
 ASKS_ON_FILE = "ask_address_on_file"
 _ON_FILE = re.compile(
     r"\b(?:what|which|wich|wat)(?:'s| is)?\s+(?:the\s+)?(?:address|addy)\b|"
-    r"\b(?:address|addy)\s+(?:do\s+)?(?:you|u)\s+(?:have|got)\b|\bwhere\s+(?:is|are)\s+(?:it|you|they)\s+(?:being\s+)?(?:going|sending|"
+    r"\b(?:address|addy)\s+(?:do\s+)?(?:you|u)\s+(?:have|got)\b|"
+    r"\bwhere\s+(?:is|are)\s+(?:it|you|they)\s+(?:being\s+)?(?:going|sending|"
     r"delivering|shipping|sent|shipped|delivered)\s+(?:it\s+)?to\b|\bis\s+(?:the|my)\s+address\s+"
     r"(?:right|correct|ok)\b|\bqu[eé]\s+direcci[oó]n\b|\bcu[aá]l\s+(?:es\s+la\s+)?direcci[oó]n\b|"
     r"\ba\s+qu[eé]\s+direcci[oó]n\b",
@@ -189,12 +190,17 @@ def _street(u: Understanding) -> str | None:
 
 
 def _unit(u: Understanding) -> str | None:
-    unwanted = {m.group(1).upper() for m in _NOT_UNIT.finditer(u.text)}
-    for words in (u.entities.address or "", u.text):
+    return _unit_in(u.text, u.entities.address)
+
+
+def _unit_in(text: str, address: str | None = None) -> str | None:
+    """The unit in the NLU's address entity or in the text, as written on a delivery."""
+    unwanted = {m.group(1).upper() for m in _NOT_UNIT.finditer(text)}
+    for words in (address or "", text):
         for found in _UNIT.finditer(words):
             if found.group(2).upper() not in unwanted:
                 return _unit_text(found)
-    lives_in = _LIVES_IN.search(u.text) if not _STREET.search(u.text) else None
+    lives_in = _LIVES_IN.search(text) if not _STREET.search(text) else None
     if lives_in is not None and lives_in.group(1).upper() not in unwanted:
         return f"Apt {lives_in.group(1).replace('-', '').upper()}"
     return None
@@ -202,7 +208,7 @@ def _unit(u: Understanding) -> str | None:
 
 def names_a_unit(text: str) -> bool:
     """ "I live in 4B", "apt 12": a unit, with or without its label."""
-    return _unit(Understanding(text=text, intent="inform", confidence=0.0)) is not None
+    return _unit_in(text) is not None
 
 
 def _zip(text: str, street: str) -> str | None:

@@ -129,8 +129,7 @@ def _route(
     if intent == claims.FOLLOW_UP:
         return claims.follow_up(state, facts, policy, now)
     if intent == refunds.ASKS:
-        d = facts.delivery(state.delivery_id)
-        return refunds.answer(state, d, policy, on_phone=facts.deliveries)
+        return refunds.answer(state, reading.the_delivery(state, facts), policy)
     if intent in claims.NEWS:  # "found it", "do I need to send it back?" with a claim open
         return claims.answer_news(intent, state, u, facts, policy)
     if intent == misdelivery.WRONG_ITEM:  # "the package I got isn't mine"

@@ -51,6 +51,11 @@ _HOW_FAR = re.compile(
     r"before|until|till|ahead)\b|\bhow far\b|\bcu[aá]ntas (?:paradas|entregas)\b",
     re.I,
 )
+# What the NLU calls these: a status question, and a dispute of an attempt.
+_A_STATUS_MISREAD_AS = frozenset({"opt_out", "help", "out_of_scope", "nlu_fallback", "inform"})
+_A_DISPUTE_MISREAD_AS = frozenset(
+    {"give_delivery_instructions", "inform", "nlu_fallback", "out_of_scope"}
+)
 # "It's been 3 hours", "still waiting", "this is taking forever": impatience, read by the NLU
 # as out of scope; the answer is where the package is now. ("Still nothing" answers "still
 # missing?", and is left to that question.)
@@ -146,8 +151,9 @@ def read_by_rule(
     setback = options.setback_just_told(state, facts, now)
     if setback is not None and not asks_a_person and options.asks_for_options(u.text):
         return options.ASKS_FOR_OPTIONS
-    misread = u.intent in ("opt_out", "help", "out_of_scope", "nlu_fallback", "inform")
-    if misread and (_HOW_FAR.search(u.text) or _STILL_WAITING.search(u.text)):
+    if u.intent in _A_STATUS_MISREAD_AS and (
+        _HOW_FAR.search(u.text) or _STILL_WAITING.search(u.text)
+    ):
         return "where_is_my_package"  # "how many stops before me?", "it's been 3 hours"
     # "never mind", "who is this?", "do you deliver on weekends?": no intent of the NLU's.
     if (said := smalltalk.said_by_words(state, u.text)) is not None and not for_a_person(u):
@@ -165,9 +171,8 @@ def read_by_rule(
     if refunds.asks_for_money_back(u.text) and not for_a_person(u):
         return refunds.ASKS  # out of scope to the NLU; the store refunds, or a person decides
     # A dispute saved as a note for the driver would go unanswered: a person looks into it.
-    misread = u.intent in ("give_delivery_instructions", "inform", "nlu_fallback", "out_of_scope")
     disputes = disputes_the_attempt(u.text, the_delivery(state, facts))
-    if misread and disputes and not u.entities.access_code:
+    if u.intent in _A_DISPUTE_MISREAD_AS and disputes and not u.entities.access_code:
         return "complain"
     if hold.asks_for_later(u) and u.intent != "request_human" and not _PERSON.search(u.text):
         # "I'm away for a week", "wait a couple of days", "not for 3 days": the NLU reads these

@@ -35,16 +35,9 @@ def for_a_person(d: DeliveryFacts) -> bool:
     return handoff.lost_or_damaged(d) or d.open_claim is not None
 
 
-def answer(
-    state: ConversationState,
-    d: DeliveryFacts | None,
-    policy: Policy,
-    *,
-    on_phone: tuple[DeliveryFacts, ...] = (),
-) -> Decision:
-    """A person for a lost or damaged package or an open claim; else who refunds."""
-    if d is None and len(on_phone) == 1:
-        d = on_phone[0]
+def answer(state: ConversationState, d: DeliveryFacts | None, policy: Policy) -> Decision:
+    """A person for a lost or damaged package or an open claim; else who refunds. `d`: the
+    delivery the conversation is about, or the phone's only one (None: neither)."""
     if d is not None and for_a_person(d):
         person = handoff.to_person(state, d, policy, why="request_human")
         params = {"tracking": d.tracking_number, "hours": policy.human_response_hours}
